@@ -1,0 +1,8 @@
+"""Station Desk: offline-first desk app for village police stations."""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("station-desk")
+except PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = "0.0.0"

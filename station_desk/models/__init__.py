@@ -1,0 +1,45 @@
+"""Every table of the station database; importing this package registers them all on SQLModel.metadata."""
+
+from station_desk.models.base import RecordBase, UTCDateTime, new_id, utcnow
+from station_desk.models.community import (
+    CommunityMeeting,
+    DailyStatistics,
+    PlanAction,
+    PreventionEvent,
+    PriorityPlan,
+    ResidentThreat,
+)
+from station_desk.models.domestic_violence import (
+    DomesticViolenceDetails,
+    MeasureBreach,
+    MonitoringCheckIn,
+    OffenderMonitoring,
+    ProtectiveMeasure,
+    RiskAssessment,
+)
+from station_desk.models.incidents import Incident, IncidentNote, Involvement, PropertyItem
+from station_desk.models.journal import AuditEntry, OutboxEntry, SyncState
+from station_desk.models.patrols import Patrol, PatrolVillage
+from station_desk.models.people import Person
+from station_desk.models.reception import ReceptionSchedule, ReceptionSession, ReceptionVisit
+from station_desk.models.station import Category, Station, User, Village
+
+# Record types that sync, by the table name the outbox and the audit log use.
+RECORD_TYPES: dict[str, type[RecordBase]] = {
+    model.__tablename__: model  # type: ignore[misc]
+    for model in (
+        Station, Village, User, Person, Incident, Involvement, PropertyItem, IncidentNote,
+        DomesticViolenceDetails, RiskAssessment, ProtectiveMeasure, MeasureBreach, OffenderMonitoring,
+        MonitoringCheckIn, Patrol, PatrolVillage, ReceptionSchedule, ReceptionSession, ReceptionVisit,
+        CommunityMeeting, PreventionEvent, ResidentThreat, PriorityPlan, PlanAction, DailyStatistics,
+    )
+}  # fmt: skip
+
+__all__ = [
+    "AuditEntry", "Category", "CommunityMeeting", "DailyStatistics", "DomesticViolenceDetails", "Incident",
+    "IncidentNote", "Involvement", "MeasureBreach", "MonitoringCheckIn", "OffenderMonitoring", "OutboxEntry",
+    "Patrol", "PatrolVillage", "Person", "PlanAction", "PreventionEvent", "PriorityPlan", "PropertyItem",
+    "ProtectiveMeasure", "RECORD_TYPES", "ReceptionSchedule", "ReceptionSession", "ReceptionVisit",
+    "RecordBase", "ResidentThreat", "RiskAssessment", "Station", "SyncState", "User", "UTCDateTime", "Village",
+    "new_id", "utcnow",
+]  # fmt: skip
