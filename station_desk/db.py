@@ -103,8 +103,8 @@ def check_database_file(engine: Engine, path: Path) -> None:
     try:
         with engine.connect() as connection:
             connection.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar()
-            page_size = connection.exec_driver_sql("PRAGMA page_size").scalar() or 0
-            page_count = connection.exec_driver_sql("PRAGMA page_count").scalar() or 0
+            page_size = int(connection.exec_driver_sql("PRAGMA page_size").scalar() or 0)
+            page_count = int(connection.exec_driver_sql("PRAGMA page_count").scalar() or 0)
     except DatabaseError as error:
         raise describe_database_error(error, path) from None
     wal = path.with_name(path.name + "-wal")
