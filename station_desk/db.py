@@ -83,9 +83,7 @@ def describe_database_error(error: BaseException, path: Path) -> DatabaseProblem
     """Turn an SQLite failure into a message an officer can act on."""
     text = str(getattr(error, "orig", error)).lower()
     if "disk is full" in text or "disk i/o" in text and "full" in text:
-        return DatabaseProblem(
-            _("The disk is full, so nothing was saved. Free some space (or ask IT) and try again.")
-        )
+        return DatabaseProblem(_("The disk is full, so nothing was saved. Free some space (or ask IT) and try again."))
     if "not a database" in text or "malformed" in text or "truncat" in text:
         return DatabaseProblem(
             _(

@@ -69,10 +69,10 @@ def _translations(language: str) -> _gettext.NullTranslations:
         for message in catalog:
             if not message.id:
                 continue
-            if isinstance(message.string, tuple):
-                message.string = tuple(serbian_to_latin(s) for s in message.string)
-            elif message.string:
+            if isinstance(message.string, str):
                 message.string = serbian_to_latin(message.string)
+            elif message.string:
+                message.string = [serbian_to_latin(form) for form in message.string]
     buffer = io.BytesIO()
     write_mo(buffer, catalog)
     buffer.seek(0)

@@ -46,8 +46,8 @@ class RecordBase(SQLModel):
     """Sync metadata shared by every station record; `version` is the last server version seen (0: never)."""
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
-    station_id: str = Field(index=True, max_length=36)
-    created_by: str = Field(max_length=36)
+    station_id: str = Field(default="", index=True, max_length=36)  # set by services.records on insert
+    created_by: str = Field(default="", max_length=36)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
     version: int = Field(default=0)

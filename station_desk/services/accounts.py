@@ -79,9 +79,7 @@ def init_station(
         problems.add("timezone", _("Unknown time zone “{value}”, e.g. Europe/Kyiv.").format(value=timezone))
     if language not in LANGUAGES:
         problems.add("locale", _("Choose one of: {choices}.").format(choices=", ".join(LANGUAGES)))
-    chosen_country = problems.choice(
-        "country", country or COUNTRY_OF_LANGUAGE.get(language, Country.UA).value, Country
-    )
+    chosen_country = problems.choice("country", country or COUNTRY_OF_LANGUAGE.get(language, Country.UA).value, Country)
     _check_username(problems, username)
     check_password(problems, password, username)
     problems.required_text("full_name", full_name, 200)
@@ -232,5 +230,3 @@ def disable_user(*, session: Session, handle: StationHandle, username: str) -> U
 
 def list_users(*, session: Session) -> list[User]:
     return list(session.exec(select(User).order_by(User.username)))
-
-

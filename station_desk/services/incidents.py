@@ -116,9 +116,7 @@ def _next_number(session: Session, actor: Actor, reported_at: datetime) -> str:
     if station is not None:
         year = reported_at.astimezone(ZoneInfo(station.timezone)).year
     prefix = f"{year}/"
-    last = session.exec(
-        select(func.max(Incident.number)).where(col(Incident.number).startswith(prefix))
-    ).one()
+    last = session.exec(select(func.max(Incident.number)).where(col(Incident.number).startswith(prefix))).one()
     sequence = int(last.split("/")[1]) + 1 if last else 1
     return f"{prefix}{sequence:04d}"
 
@@ -234,7 +232,9 @@ def return_incident(*, session: Session, actor: Actor, incident_id: str, note: s
     problems = Problems()
     cleaned = problems.required_text("note", note)
     problems.raise_if_any()
-    return _change_status(session, actor, incident, IncidentStatus.returned, note=cleaned, extra={"return_note": cleaned})
+    return _change_status(
+        session, actor, incident, IncidentStatus.returned, note=cleaned, extra={"return_note": cleaned}
+    )
 
 
 def approve_incident(*, session: Session, actor: Actor, incident_id: str) -> Incident:
@@ -315,4 +315,3 @@ def status_label(status: IncidentStatus) -> str:
         IncidentStatus.voided: _("voided"),
     }
     return labels[status]
-

@@ -107,9 +107,7 @@ def find_persons(*, session: Session, actor: Actor, query: str, limit: int = 20)
         return []
     found = {
         person.id: person
-        for person in session.exec(
-            select(Person).where(col(Person.id).in_(ids), col(Person.deleted_at).is_(None))
-        )
+        for person in session.exec(select(Person).where(col(Person.id).in_(ids), col(Person.deleted_at).is_(None)))
     }
     return [found[pid] for pid in ids if pid in found]
 

@@ -26,15 +26,13 @@ def insert_record(session: Session, actor: Actor, record: R, *, reason: str | No
     record.created_at = record.updated_at = utcnow()
     session.add(record)
     session.flush()
-    table = record.__tablename__
+    table = str(record.__tablename__)
     values = record_dict(record)
     audit(
         session, actor, AuditAction.create, record_type=table, record_id=record.id, reason=reason,
         details={"fields": sorted(key for key, value in values.items() if key not in _META and value is not None)},
     )  # fmt: skip
-    queue_change(
-        session, record_type=table, record_id=record.id, operation="insert", changed=values, base_version=0
-    )
+    queue_change(session, record_type=table, record_id=record.id, operation="insert", changed=values, base_version=0)
     return record
 
 
@@ -59,7 +57,7 @@ def update_record(
     record.updated_at = utcnow()
     session.add(record)
     session.flush()
-    table = record.__tablename__
+    table = str(record.__tablename__)
     audit(
         session, actor, action, record_type=table, record_id=record.id, reason=reason,
         details={"changes": {field: [plain(old), plain(new)] for field, (old, new) in changed.items()}},
@@ -79,7 +77,7 @@ def soft_delete(session: Session, actor: Actor, record: RecordBase, *, reason: s
     record.deleted_at = record.updated_at = utcnow()
     session.add(record)
     session.flush()
-    table = record.__tablename__
+    table = str(record.__tablename__)
     audit(session, actor, AuditAction.delete, record_type=table, record_id=record.id, reason=reason)
     queue_change(
         session, record_type=table, record_id=record.id, operation="delete",

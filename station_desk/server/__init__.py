@@ -1,0 +1,1 @@
+"""The regional server (FastAPI over PostgreSQL); built in the sync issue."""
