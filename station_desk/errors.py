@@ -51,9 +51,7 @@ class NotFound(StationDeskError):
 
 class RecordLocked(StationDeskError):
     def __init__(self) -> None:
-        super().__init__(
-            _("This record is approved and locked. Add a supplement instead of changing it.")
-        )
+        super().__init__(_("This record is approved and locked. Add a supplement instead of changing it."))
 
 
 class ValidationFailed(StationDeskError):

@@ -86,9 +86,7 @@ class KeyFile:
     kdf: dict[str, int]
 
     @classmethod
-    def create(
-        cls, path: Path, station_id: str, kdf: dict[str, int] | None = None
-    ) -> tuple[KeyFile, bytes]:
+    def create(cls, path: Path, station_id: str, kdf: dict[str, int] | None = None) -> tuple[KeyFile, bytes]:
         """A new key file with no slots yet, and the fresh random database key it will guard."""
         if path.exists():
             raise KeyFileProblem(_("A key file already exists at {path}.").format(path=path))
@@ -102,8 +100,10 @@ class KeyFile:
             raw = path.read_bytes()
         except FileNotFoundError:
             raise KeyFileProblem(
-                _("The key file {path} is missing. Restore it from a backup; without it the database cannot be "
-                  "opened.").format(path=path)
+                _(
+                    "The key file {path} is missing. Restore it from a backup; without it the database cannot be "
+                    "opened."
+                ).format(path=path)
             ) from None
         except OSError as error:
             raise KeyFileProblem(
