@@ -9,6 +9,8 @@ from anyascii import anyascii
 from sqlalchemy import text
 from sqlmodel import Session
 
+from station_desk.i18n import serbian_to_latin
+
 # unicode61's remove_diacritics folds most accents but not these letters, which are separate letters in Unicode.
 _EXTRA_FOLDS = str.maketrans({"ł": "l", "Ł": "l", "đ": "d", "Đ": "d", "ø": "o", "ß": "ss", "ı": "i"})
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -22,8 +24,11 @@ def fold(value: str) -> str:
 def index_body(*parts: str | None) -> str:
     """The indexed text: the words as written (folded) and their Latin transliteration."""
     written = " ".join(fold(part) for part in parts if part)
-    latin = anyascii(written).lower()
-    return written if latin == written else f"{written} {latin}"
+    # Two Latin shadows: a general one (Шевченко -> shevchenko, Ђурђевић -> djurdjevic) and Serbian Latin
+    # (Ђурђевић -> đurđević -> durdevic), which is how officers in Kosovo type Serbian names.
+    shadows = [anyascii(written).lower(), fold(serbian_to_latin(written))]
+    unique = [written] + [text for index, text in enumerate(shadows) if text != written and text not in shadows[:index]]
+    return " ".join(unique)
 
 
 def set_index(session: Session, record_type: str, record_id: str, *parts: str | None) -> None:

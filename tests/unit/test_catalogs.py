@@ -15,7 +15,9 @@ PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 @pytest.fixture(scope="module")
 def source_messages() -> dict[str, object]:
-    return {message.id if isinstance(message.id, str) else message.id[0]: message for message in extract() if message.id}
+    return {
+        message.id if isinstance(message.id, str) else message.id[0]: message for message in extract() if message.id
+    }
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

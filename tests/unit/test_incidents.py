@@ -68,7 +68,11 @@ def test_a_saved_incident_is_stored_numbered_audited_and_queued(station: Station
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
-        ({"occurred_from": NOW - timedelta(hours=1), "reported_at": NOW - timedelta(hours=5)}, "occurred_from", "after it was"),
+        (
+            {"occurred_from": NOW - timedelta(hours=1), "reported_at": NOW - timedelta(hours=5)},
+            "occurred_from",
+            "after it was",
+        ),
         ({"reported_at": NOW + timedelta(days=2)}, "reported_at", "in the future"),
         ({"occurred_from": NOW - timedelta(hours=1), "occurred_to": NOW - timedelta(hours=3)}, "occurred_to", "before"),
         ({"category_code": "made_up"}, "category_code", "Unknown category"),
