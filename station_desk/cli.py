@@ -60,9 +60,15 @@ def cmd_init(args: argparse.Namespace) -> int:
         args.password_file, PASSWORD_ENV, _("New password for {user}: ").format(user=args.user), confirm=True
     )
     handle, recovery_code = accounts.init_station(
-        paths=args.paths, station_name=args.station, timezone=args.timezone, language=args.locale,
-        username=args.user, full_name=args.full_name or args.user, password=password, country=args.country,
-    )  # fmt: skip
+        paths=args.paths,
+        station_name=args.station,
+        timezone=args.timezone,
+        language=args.locale,
+        username=args.user,
+        full_name=args.full_name or args.user,
+        password=password,
+        country=args.country,
+    )
     handle.close()
     save_settings(args.paths, {**load_settings(args.paths), "language": args.locale})
     print(_("Station “{station}” is ready in {folder}.").format(station=args.station, folder=args.paths.data_dir))
@@ -81,19 +87,27 @@ def cmd_users(args: argparse.Namespace) -> int:
                     print(f"{user.username:<20} {user.role.value:<10} {state:<10} {user.full_name}")
             elif args.users_command == "add":
                 password = _read_secret(
-                    args.new_password_file, NEW_PASSWORD_ENV,
-                    _("New password for {user}: ").format(user=args.name), confirm=True,
-                )  # fmt: skip
+                    args.new_password_file,
+                    NEW_PASSWORD_ENV,
+                    _("New password for {user}: ").format(user=args.name),
+                    confirm=True,
+                )
                 accounts.add_user(
-                    session=session, handle=handle, username=args.name, full_name=args.full_name or args.name,
-                    role=args.role, password=password,
-                )  # fmt: skip
+                    session=session,
+                    handle=handle,
+                    username=args.name,
+                    full_name=args.full_name or args.name,
+                    role=args.role,
+                    password=password,
+                )
                 print(_("User {user} added.").format(user=args.name))
             elif args.users_command == "passwd":
                 password = _read_secret(
-                    args.new_password_file, NEW_PASSWORD_ENV,
-                    _("New password for {user}: ").format(user=args.name), confirm=True,
-                )  # fmt: skip
+                    args.new_password_file,
+                    NEW_PASSWORD_ENV,
+                    _("New password for {user}: ").format(user=args.name),
+                    confirm=True,
+                )
                 old = _read_secret(args.password_file, PASSWORD_ENV, "") if args.name == handle.actor.username else None
                 accounts.set_password(
                     session=session, handle=handle, username=args.name, new_password=password, old_password=old
@@ -130,14 +144,20 @@ def cmd_export(args: argparse.Namespace) -> int:
     try:
         with db.write_session(handle.engine) as session:
             result = export_station(
-                session=session, actor=handle.actor, folder=Path(args.out), file_format=args.format,
+                session=session,
+                actor=handle.actor,
+                folder=Path(args.out),
+                file_format=args.format,
                 purpose=args.purpose,
-            )  # fmt: skip
+            )
     finally:
         handle.close()
     total = sum(result.rows_per_table.values())
-    print(_("Exported {rows} rows of {tables} tables to {folder}.").format(
-        rows=total, tables=len(result.rows_per_table), folder=result.folder))  # fmt: skip
+    print(
+        _("Exported {rows} rows of {tables} tables to {folder}.").format(
+            rows=total, tables=len(result.rows_per_table), folder=result.folder
+        )
+    )
     return 0
 
 

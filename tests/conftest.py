@@ -39,9 +39,15 @@ def paths(tmp_path: Path) -> Paths:
 def station(paths: Paths) -> Iterator[StationHandle]:
     """A Ukrainian station with commander "olena"; closed after the test."""
     handle, _code = init_station(
-        paths=paths, station_name="Іванківська станція", timezone="Europe/Kyiv", language="uk",
-        username="olena", full_name="Олена Коваль", password=COMMANDER_PASSWORD, kdf=TEST_KDF,
-    )  # fmt: skip
+        paths=paths,
+        station_name="Іванківська станція",
+        timezone="Europe/Kyiv",
+        language="uk",
+        username="olena",
+        full_name="Олена Коваль",
+        password=COMMANDER_PASSWORD,
+        kdf=TEST_KDF,
+    )
     yield handle
     handle.close()
 
@@ -56,11 +62,16 @@ def officer(station: StationHandle) -> Actor:
     """Officer "petro" of the same station."""
     with db.write_session(station.engine) as session:
         user = add_user(
-            session=session, handle=station, username="petro", full_name="Петро Шевченко", role="officer",
+            session=session,
+            handle=station,
+            username="petro",
+            full_name="Петро Шевченко",
+            role="officer",
             password=OFFICER_PASSWORD,
-        )  # fmt: skip
-    return Actor(user_id=user.id, username=user.username, full_name=user.full_name, role=user.role,
-                 station_id=user.station_id)  # fmt: skip
+        )
+    return Actor(
+        user_id=user.id, username=user.username, full_name=user.full_name, role=user.role, station_id=user.station_id
+    )
 
 
 @pytest.fixture

@@ -96,8 +96,9 @@ def init_station(
     key_file.set_user_password(username, password, database_key)
     recovery_code = key_file.set_recovery_code(database_key)
     engine = db.open_database(paths.database, database_key, create=True)
-    actor = Actor(user_id=user_id, username=username, full_name=full_name.strip(), role=Role.commander,
-                  station_id=station_id)  # fmt: skip
+    actor = Actor(
+        user_id=user_id, username=username, full_name=full_name.strip(), role=Role.commander, station_id=station_id
+    )
     try:
         with db.write_session(engine) as session:
             station = Station(id=station_id, name=name, country=chosen_country, timezone=timezone, locale=language)
@@ -108,8 +109,11 @@ def init_station(
         key_file.save()
     except BaseException:
         engine.dispose()
-        for leftover in (paths.database, paths.database.with_name(paths.database.name + "-wal"),
-                         paths.database.with_name(paths.database.name + "-shm")):  # fmt: skip
+        for leftover in (
+            paths.database,
+            paths.database.with_name(paths.database.name + "-wal"),
+            paths.database.with_name(paths.database.name + "-shm"),
+        ):
             leftover.unlink(missing_ok=True)
         raise
     return StationHandle(paths, engine, actor, key_file, database_key), recovery_code
@@ -147,8 +151,9 @@ def open_with_recovery_code(*, paths: Paths, recovery_code: str) -> tuple[Engine
 
 
 def _actor_of(user: User) -> Actor:
-    return Actor(user_id=user.id, username=user.username, full_name=user.full_name, role=user.role,
-                 station_id=user.station_id)  # fmt: skip
+    return Actor(
+        user_id=user.id, username=user.username, full_name=user.full_name, role=user.role, station_id=user.station_id
+    )
 
 
 def add_user(
@@ -189,8 +194,9 @@ def set_password(
     problems.raise_if_any()
     handle.key_file.set_user_password(username, new_password, handle.database_key)
     handle.key_file.save()
-    audit(session, actor, AuditAction.user_change, record_type="user", record_id=user.id,
-          details={"password": "changed"})  # fmt: skip
+    audit(
+        session, actor, AuditAction.user_change, record_type="user", record_id=user.id, details={"password": "changed"}
+    )
 
 
 def reset_password_with_recovery(*, paths: Paths, recovery_code: str, username: str, new_password: str) -> None:
@@ -206,8 +212,15 @@ def reset_password_with_recovery(*, paths: Paths, recovery_code: str, username: 
             problems.raise_if_any()
             key_file.set_user_password(username, new_password, database_key)
             key_file.save()
-            audit(session, _actor_of(user), AuditAction.user_change, record_type="user", record_id=user.id,
-                  reason="recovery code", details={"password": "reset"})  # fmt: skip
+            audit(
+                session,
+                _actor_of(user),
+                AuditAction.user_change,
+                record_type="user",
+                record_id=user.id,
+                reason="recovery code",
+                details={"password": "reset"},
+            )
     finally:
         engine.dispose()
 

@@ -47,9 +47,12 @@ def export_station(*, session: Session, actor: Actor, folder: Path, file_format:
     folder.mkdir(parents=True, exist_ok=True)
     # The audit entry is part of what is exported, so the export records itself.
     audit(
-        session, actor, AuditAction.export, reason=cleaned_purpose,
+        session,
+        actor,
+        AuditAction.export,
+        reason=cleaned_purpose,
         details={"format": file_format, "folder": str(folder)},
-    )  # fmt: skip
+    )
     counts: dict[str, int] = {}
     for model in EXPORTED_MODELS:
         table_name = str(model.__tablename__)

@@ -54,10 +54,15 @@ class PageCursor:
 
 # In IncidentRow's field order.
 _ROW_COLUMNS: list[Any] = [
-    col(Incident.id), col(Incident.number), col(Incident.reported_at), col(Incident.category_code),
-    col(Incident.status), col(Village.name), col(Incident.domestic_violence),
+    col(Incident.id),
+    col(Incident.number),
+    col(Incident.reported_at),
+    col(Incident.category_code),
+    col(Incident.status),
+    col(Village.name),
+    col(Incident.domestic_violence),
     func.substr(col(Incident.narrative), 1, SUMMARY_LENGTH),
-]  # fmt: skip
+]
 
 
 def _conditions(actor: Actor, filters: IncidentFilter) -> list[object]:

@@ -129,9 +129,14 @@ def reindex_incident(session: Session, incident: Incident) -> None:
         .where(Involvement.incident_id == incident.id, col(Involvement.deleted_at).is_(None))
     ).all()
     set_index(
-        session, "incident", incident.id, incident.number, incident.address, incident.narrative,
+        session,
+        "incident",
+        incident.id,
+        incident.number,
+        incident.address,
+        incident.narrative,
         *(" ".join(part for part in name if part) for name in names),
-    )  # fmt: skip
+    )
 
 
 def create_incident(*, session: Session, actor: Actor, data: IncidentInput) -> Incident:
@@ -196,18 +201,25 @@ def _change_status(
 ) -> Incident:
     old_status = incident.status
     update_record(
-        session, actor, incident, {"status": new_status, **(extra or {})},
-        action=AuditAction.status_change, reason=note,
-    )  # fmt: skip
+        session,
+        actor,
+        incident,
+        {"status": new_status, **(extra or {})},
+        action=AuditAction.status_change,
+        reason=note,
+    )
     # The status change is also an append-only child row, so it shows in the timeline and never conflicts.
     insert_record(
         session,
         actor,
         IncidentNote(
-            incident_id=incident.id, kind=NoteKind.status_change, text=note or "",
-            status_from=old_status.value, status_to=new_status.value,
+            incident_id=incident.id,
+            kind=NoteKind.status_change,
+            text=note or "",
+            status_from=old_status.value,
+            status_to=new_status.value,
         ),
-    )  # fmt: skip
+    )
     return incident
 
 

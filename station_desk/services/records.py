@@ -29,9 +29,14 @@ def insert_record(session: Session, actor: Actor, record: R, *, reason: str | No
     table = str(record.__tablename__)
     values = record_dict(record)
     audit(
-        session, actor, AuditAction.create, record_type=table, record_id=record.id, reason=reason,
+        session,
+        actor,
+        AuditAction.create,
+        record_type=table,
+        record_id=record.id,
+        reason=reason,
         details={"fields": sorted(key for key, value in values.items() if key not in _META and value is not None)},
-    )  # fmt: skip
+    )
     queue_change(session, record_type=table, record_id=record.id, operation="insert", changed=values, base_version=0)
     return record
 
@@ -59,14 +64,22 @@ def update_record(
     session.flush()
     table = str(record.__tablename__)
     audit(
-        session, actor, action, record_type=table, record_id=record.id, reason=reason,
+        session,
+        actor,
+        action,
+        record_type=table,
+        record_id=record.id,
+        reason=reason,
         details={"changes": {field: [plain(old), plain(new)] for field, (old, new) in changed.items()}},
-    )  # fmt: skip
+    )
     queue_change(
-        session, record_type=table, record_id=record.id, operation="update",
+        session,
+        record_type=table,
+        record_id=record.id,
+        operation="update",
         changed={field: new for field, (_old, new) in changed.items()} | {"updated_at": record.updated_at},
         base_version=record.version,
-    )  # fmt: skip
+    )
     return changed
 
 
@@ -80,9 +93,13 @@ def soft_delete(session: Session, actor: Actor, record: RecordBase, *, reason: s
     table = str(record.__tablename__)
     audit(session, actor, AuditAction.delete, record_type=table, record_id=record.id, reason=reason)
     queue_change(
-        session, record_type=table, record_id=record.id, operation="delete",
-        changed={"deleted_at": record.deleted_at}, base_version=record.version,
-    )  # fmt: skip
+        session,
+        record_type=table,
+        record_id=record.id,
+        operation="delete",
+        changed={"deleted_at": record.deleted_at},
+        base_version=record.version,
+    )
 
 
 def get_record(session: Session, model: type[R], record_id: str, *, actor: Actor | None = None) -> R:

@@ -32,10 +32,20 @@ def test_password_change_rewraps_only_that_slot(station: StationHandle, officer:
     officer_handle = accounts.open_station(paths=station.paths, username="petro", password=OFFICER_PASSWORD)
     with db.write_session(officer_handle.engine) as session:
         with pytest.raises(WrongPassword):
-            accounts.set_password(session=session, handle=officer_handle, username="petro",
-                                  new_password="brand-new-pass", old_password="not-the-old-one")  # fmt: skip
-        accounts.set_password(session=session, handle=officer_handle, username="petro",
-                              new_password="brand-new-pass", old_password=OFFICER_PASSWORD)  # fmt: skip
+            accounts.set_password(
+                session=session,
+                handle=officer_handle,
+                username="petro",
+                new_password="brand-new-pass",
+                old_password="not-the-old-one",
+            )
+        accounts.set_password(
+            session=session,
+            handle=officer_handle,
+            username="petro",
+            new_password="brand-new-pass",
+            old_password=OFFICER_PASSWORD,
+        )
     officer_handle.close()
     with pytest.raises(WrongPassword):
         accounts.open_station(paths=station.paths, username="petro", password=OFFICER_PASSWORD)
@@ -67,26 +77,36 @@ def test_disabled_user_cannot_log_in_but_their_records_stay(station: StationHand
 
 def test_password_policy_and_duplicate_names(station: StationHandle) -> None:
     with db.write_session(station.engine) as session, pytest.raises(ValidationFailed) as failure:
-        accounts.add_user(session=session, handle=station, username="olena", full_name="Друга Олена",
-                          role="officer", password="short")  # fmt: skip
+        accounts.add_user(
+            session=session, handle=station, username="olena", full_name="Друга Олена", role="officer", password="short"
+        )
     assert set(failure.value.errors) == {"username", "password"}
     with db.write_session(station.engine) as session, pytest.raises(ValidationFailed) as failure:
-        accounts.add_user(session=session, handle=station, username="ivan", full_name="Іван", role="officer",
-                          password="ivan")  # fmt: skip
+        accounts.add_user(
+            session=session, handle=station, username="ivan", full_name="Іван", role="officer", password="ivan"
+        )
     assert "password" in failure.value.errors
 
 
 def test_recovery_code_resets_a_commanders_password(paths: Paths) -> None:
     handle, code = accounts.init_station(
-        paths=paths, station_name="S", timezone="Europe/Belgrade", language="sq", username="arben",
-        full_name="Arben Krasniqi", password="forgotten-pass", kdf=TEST_KDF,
-    )  # fmt: skip
+        paths=paths,
+        station_name="S",
+        timezone="Europe/Belgrade",
+        language="sq",
+        username="arben",
+        full_name="Arben Krasniqi",
+        password="forgotten-pass",
+        kdf=TEST_KDF,
+    )
     handle.close()
     with pytest.raises(WrongPassword):
-        accounts.reset_password_with_recovery(paths=paths, recovery_code="WRONG-CODE", username="arben",
-                                              new_password="new-password-1")  # fmt: skip
-    accounts.reset_password_with_recovery(paths=paths, recovery_code=code, username="arben",
-                                          new_password="new-password-1")  # fmt: skip
+        accounts.reset_password_with_recovery(
+            paths=paths, recovery_code="WRONG-CODE", username="arben", new_password="new-password-1"
+        )
+    accounts.reset_password_with_recovery(
+        paths=paths, recovery_code=code, username="arben", new_password="new-password-1"
+    )
     reopened = accounts.open_station(paths=paths, username="arben", password="new-password-1")
     assert reopened.actor.is_commander
     reopened.close()

@@ -29,23 +29,60 @@ def run(*args: str, password: str = PASSWORD, env: dict[str, str] | None = None)
 @pytest.fixture
 def station_dir(tmp_path: Path) -> Path:
     folder = tmp_path / "station"
-    result = run("init", "--data-dir", str(folder), "--station", "Żółkiewka", "--timezone", "Europe/Warsaw",
-                 "--locale", "pl", "--user", "anna", "--full-name", "Anna Łęcka")  # fmt: skip
+    result = run(
+        "init",
+        "--data-dir",
+        str(folder),
+        "--station",
+        "Żółkiewka",
+        "--timezone",
+        "Europe/Warsaw",
+        "--locale",
+        "pl",
+        "--user",
+        "anna",
+        "--full-name",
+        "Anna Łęcka",
+    )
     assert result.returncode == 0, result.stderr
     assert "Żółkiewka" in result.stdout
     return folder
 
 
 def test_init_prints_a_recovery_code_and_refuses_a_second_station(station_dir: Path) -> None:
-    again = run("init", "--data-dir", str(station_dir), "--station", "X", "--timezone", "Europe/Warsaw",
-                "--locale", "pl", "--user", "anna")  # fmt: skip
+    again = run(
+        "init",
+        "--data-dir",
+        str(station_dir),
+        "--station",
+        "X",
+        "--timezone",
+        "Europe/Warsaw",
+        "--locale",
+        "pl",
+        "--user",
+        "anna",
+    )
     assert again.returncode != 0
     assert KeyFile.load(station_dir / "station.keys").has_user("anna")
 
 
 def test_init_rejects_a_bad_time_zone_and_a_short_password(tmp_path: Path) -> None:
-    result = run("init", "--data-dir", str(tmp_path / "s"), "--station", "S", "--timezone", "Mars/Olympus",
-                 "--locale", "uk", "--user", "olena", password="short", env={"STATION_DESK_LANG": ""})  # fmt: skip
+    result = run(
+        "init",
+        "--data-dir",
+        str(tmp_path / "s"),
+        "--station",
+        "S",
+        "--timezone",
+        "Mars/Olympus",
+        "--locale",
+        "uk",
+        "--user",
+        "olena",
+        password="short",
+        env={"STATION_DESK_LANG": ""},
+    )
     assert result.returncode == 2
     assert "Mars/Olympus" in result.stderr and "8" in result.stderr
     assert not (tmp_path / "s" / "station.db").exists()
@@ -53,8 +90,17 @@ def test_init_rejects_a_bad_time_zone_and_a_short_password(tmp_path: Path) -> No
 
 def test_users_add_list_disable(station_dir: Path) -> None:
     common = ["--data-dir", str(station_dir), "--user", "anna"]
-    added = run("users", "add", "marek", "--role", "officer", "--full-name", "Marek Żak", *common,
-                env={"STATION_DESK_NEW_PASSWORD": "marek-password"})  # fmt: skip
+    added = run(
+        "users",
+        "add",
+        "marek",
+        "--role",
+        "officer",
+        "--full-name",
+        "Marek Żak",
+        *common,
+        env={"STATION_DESK_NEW_PASSWORD": "marek-password"},
+    )
     assert added.returncode == 0, added.stderr
     assert run("info", "--data-dir", str(station_dir), "--user", "marek", password="marek-password").returncode == 0
     disabled = run("users", "disable", "marek", *common)
@@ -67,10 +113,27 @@ def test_users_add_list_disable(station_dir: Path) -> None:
 
 def test_an_officer_cannot_add_users(station_dir: Path) -> None:
     common = ["--data-dir", str(station_dir)]
-    run("users", "add", "marek", "--role", "officer", *common, "--user", "anna",
-        env={"STATION_DESK_NEW_PASSWORD": "marek-password"})  # fmt: skip
-    result = run("users", "add", "ewa", *common, "--user", "marek", password="marek-password",
-                 env={"STATION_DESK_NEW_PASSWORD": "ewa-password"})  # fmt: skip
+    run(
+        "users",
+        "add",
+        "marek",
+        "--role",
+        "officer",
+        *common,
+        "--user",
+        "anna",
+        env={"STATION_DESK_NEW_PASSWORD": "marek-password"},
+    )
+    result = run(
+        "users",
+        "add",
+        "ewa",
+        *common,
+        "--user",
+        "marek",
+        password="marek-password",
+        env={"STATION_DESK_NEW_PASSWORD": "ewa-password"},
+    )
     assert result.returncode == 3 and "commander" in result.stderr
 
 
@@ -106,15 +169,30 @@ def test_audit_verify_names_the_entry_changed_with_sqlcipher(station_dir: Path) 
 
 def test_export_writes_every_table_and_is_audited(station_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "export"
-    result = run("export", "--format", "json", "--out", str(out), "--purpose", "analyst request",
-                 "--data-dir", str(station_dir), "--user", "anna")  # fmt: skip
+    result = run(
+        "export",
+        "--format",
+        "json",
+        "--out",
+        str(out),
+        "--purpose",
+        "analyst request",
+        "--data-dir",
+        str(station_dir),
+        "--user",
+        "anna",
+    )
     assert result.returncode == 0, result.stderr
     station_rows = (out / "station.jsonl").read_text(encoding="utf-8")
     assert "Żółkiewka" in station_rows
     assert "analyst request" in (out / "auditentry.jsonl").read_text(encoding="utf-8")
     csv_out = tmp_path / "csv"
-    assert run("export", "--format", "csv", "--out", str(csv_out), "--data-dir", str(station_dir),
-               "--user", "anna").returncode == 0  # fmt: skip
+    assert (
+        run(
+            "export", "--format", "csv", "--out", str(csv_out), "--data-dir", str(station_dir), "--user", "anna"
+        ).returncode
+        == 0
+    )
     assert "Anna Łęcka" in (csv_out / "user.csv").read_text(encoding="utf-8-sig")
 
 

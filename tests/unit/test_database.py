@@ -84,9 +84,10 @@ def test_a_newer_app_copies_the_older_database_aside_then_migrates_keeping_recor
 ) -> None:
     with db.write_session(station.engine) as session:
         create_incident(
-            session=session, actor=station.actor,
+            session=session,
+            actor=station.actor,
             data=IncidentInput(reported_at=datetime.now(UTC), category_code="theft", narrative="before upgrade"),
-        )  # fmt: skip
+        )
     station.close()
     next_version = tmp_path / "migrations"
     shutil.copytree(db.MIGRATIONS_DIR, next_version)
@@ -144,22 +145,22 @@ def test_missing_database_file_is_reported(station: StationHandle) -> None:
 def test_a_full_disk_saves_nothing_and_keeps_what_was_stored(station: StationHandle) -> None:
     with db.write_session(station.engine) as session:
         create_incident(
-            session=session, actor=station.actor,
+            session=session,
+            actor=station.actor,
             data=IncidentInput(reported_at=datetime.now(UTC), category_code="theft", narrative="kept"),
-        )  # fmt: skip
+        )
     station.close()
     # SQLite's own page limit produces the same SQLITE_FULL error as a full disk.
     with station.engine.connect() as connection:
         pages = int(connection.exec_driver_sql("PRAGMA page_count").scalar() or 0)
     station.engine.dispose()
     engine = db.make_engine(station.paths.database, station.database_key, max_page_count=pages)
-    with pytest.raises(DatabaseProblem, match="disk is full"):  # noqa: PT012 - the whole save is the action
-        with db.write_session(engine) as session:
-            for number in range(200):
-                create_incident(
-                    session=session, actor=station.actor,
-                    data=IncidentInput(reported_at=datetime.now(UTC), category_code="theft", narrative="x" * 5000 + str(number)),
-                )  # fmt: skip
+    with pytest.raises(DatabaseProblem, match="disk is full"), db.write_session(engine) as session:
+        for number in range(200):
+            data = IncidentInput(
+                reported_at=datetime.now(UTC), category_code="theft", narrative=f"{number}" + "x" * 5000
+            )
+            create_incident(session=session, actor=station.actor, data=data)
     with Session(engine) as session:
         assert session.exec(select(func.count()).select_from(Incident)).one() == 1
         assert session.exec(select(Incident.narrative)).one() == "kept"

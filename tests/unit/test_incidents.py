@@ -124,9 +124,12 @@ def test_full_workflow_draft_to_closed(station: StationHandle, officer: Actor, c
         timeline = svc.timeline(session=session, actor=officer, incident_id=incident_id)
         changes = [(n.status_from, n.status_to) for n in timeline if n.kind == NoteKind.status_change]
         assert changes == [
-            ("draft", "submitted"), ("submitted", "returned"), ("returned", "submitted"),
-            ("submitted", "approved"), ("approved", "closed"),
-        ]  # fmt: skip
+            ("draft", "submitted"),
+            ("submitted", "returned"),
+            ("returned", "submitted"),
+            ("submitted", "approved"),
+            ("approved", "closed"),
+        ]
         assert [n.text for n in timeline if n.kind == NoteKind.supplement] == ["Корову знайдено."]
         assert verify_chain(session).whole
 

@@ -30,26 +30,47 @@ def test_typed_fts_syntax_is_plain_text() -> None:
 def filled(station: StationHandle, officer: Actor) -> StationHandle:
     now = datetime.now(UTC)
     with db.write_session(station.engine) as session:
-        shevchenko = create_person(session=session, actor=officer,
-                                   data=PersonInput(last_name="Шевченко", first_name="Тарас", patronymic="Григорович"))  # fmt: skip
-        for index, (category, narrative) in enumerate([
-            ("theft", "Викрадено пальне з трактора у Łódź"),
-            ("family_dispute", "Сварка в родині, Ђурђевић"),
-            ("livestock_theft", "Зникли дві вівці"),
-        ]):  # fmt: skip
-            incident = create_incident(session=session, actor=officer, data=IncidentInput(
-                reported_at=now - timedelta(days=index), category_code=category, narrative=narrative))  # fmt: skip
+        shevchenko = create_person(
+            session=session,
+            actor=officer,
+            data=PersonInput(last_name="Шевченко", first_name="Тарас", patronymic="Григорович"),
+        )
+        for index, (category, narrative) in enumerate(
+            [
+                ("theft", "Викрадено пальне з трактора у Łódź"),
+                ("family_dispute", "Сварка в родині, Ђурђевић"),
+                ("livestock_theft", "Зникли дві вівці"),
+            ]
+        ):
+            incident = create_incident(
+                session=session,
+                actor=officer,
+                data=IncidentInput(
+                    reported_at=now - timedelta(days=index), category_code=category, narrative=narrative
+                ),
+            )
             if category != "family_dispute":
-                involve_person(session=session, actor=officer, incident_id=incident.id, person_id=shevchenko.id,
-                               role="victim")  # fmt: skip
+                involve_person(
+                    session=session, actor=officer, incident_id=incident.id, person_id=shevchenko.id, role="victim"
+                )
     return station
 
 
 @pytest.mark.parametrize(
     ("query", "expected"),
-    [("Lodz", 1), ("ЛОДЗ", 1), ("Shevchenko", 2), ("шевч", 2), ("Djurdjevic", 1), ("Đurđević", 1), ("durdevic", 1),
-     ("пальне трактора", 1), ("вівці", 1), ("nothing-like-this", 0)],
-)  # fmt: skip
+    [
+        ("Lodz", 1),
+        ("ЛОДЗ", 1),
+        ("Shevchenko", 2),
+        ("шевч", 2),
+        ("Djurdjevic", 1),
+        ("Đurđević", 1),
+        ("durdevic", 1),
+        ("пальне трактора", 1),
+        ("вівці", 1),
+        ("nothing-like-this", 0),
+    ],
+)
 def test_incident_search(filled: StationHandle, officer: Actor, query: str, expected: int) -> None:
     with Session(filled.engine) as session:
         assert count_incidents(session=session, actor=officer, filters=IncidentFilter(text=query)) == expected
@@ -68,8 +89,13 @@ def test_keyset_pages_cover_every_row_once(station: StationHandle, officer: Acto
     with db.write_session(station.engine) as session:
         for index in range(25):
             # Pairs share a reported time, so the id must break ties.
-            create_incident(session=session, actor=officer, data=IncidentInput(
-                reported_at=base + timedelta(hours=index // 2), category_code="theft", narrative=str(index)))  # fmt: skip
+            create_incident(
+                session=session,
+                actor=officer,
+                data=IncidentInput(
+                    reported_at=base + timedelta(hours=index // 2), category_code="theft", narrative=str(index)
+                ),
+            )
     seen: list[str] = []
     with Session(station.engine) as session:
         page = list_incidents(session=session, actor=officer, limit=7)
@@ -84,11 +110,20 @@ def test_keyset_pages_cover_every_row_once(station: StationHandle, officer: Acto
 def test_minor_is_flagged_from_date_of_birth_at_the_incident(station: StationHandle, officer: Actor) -> None:
     now = datetime.now(UTC)
     with db.write_session(station.engine) as session:
-        child = create_person(session=session, actor=officer, data=PersonInput(
-            last_name="Коваль", first_name="Марко", birth_date=(now - timedelta(days=365 * 10)).date()))  # fmt: skip
-        incident = create_incident(session=session, actor=officer, data=IncidentInput(
-            reported_at=now, category_code="family_dispute", narrative="..."))  # fmt: skip
-        link = involve_person(session=session, actor=officer, incident_id=incident.id, person_id=child.id,
-                              role="child_witness")  # fmt: skip
+        child = create_person(
+            session=session,
+            actor=officer,
+            data=PersonInput(
+                last_name="Коваль", first_name="Марко", birth_date=(now - timedelta(days=365 * 10)).date()
+            ),
+        )
+        incident = create_incident(
+            session=session,
+            actor=officer,
+            data=IncidentInput(reported_at=now, category_code="family_dispute", narrative="..."),
+        )
+        link = involve_person(
+            session=session, actor=officer, incident_id=incident.id, person_id=child.id, role="child_witness"
+        )
     assert link.minor_at_time is True
     assert link.data_category.value == "other"
