@@ -7,9 +7,8 @@ import sqlite3
 
 from sqlmodel import Session
 
-from station_desk.services.incident_list import IncidentFilter, list_incidents
-
 from bench.common import large_station, median_ms, plaintext_twin, report
+from station_desk.services.incident_list import IncidentFilter, list_incidents
 
 BUDGET_MS = 100.0
 REPEATS = 30

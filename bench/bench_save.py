@@ -8,12 +8,11 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from itertools import count
 
+from bench.common import median_ms, report
 from station_desk import db
 from station_desk.config import resolve_paths
 from station_desk.services.accounts import init_station
 from station_desk.services.incidents import IncidentInput, create_incident
-
-from bench.common import median_ms, report
 
 BUDGET_MS = 20.0
 REPEATS = 300
@@ -22,16 +21,23 @@ REPEATS = 300
 def main() -> None:
     folder = tempfile.mkdtemp(prefix="bench-save-")
     handle, _code = init_station(
-        paths=resolve_paths(folder), station_name="Bench", timezone="Europe/Kyiv", language="uk",
-        username="bench", full_name="Bench Officer", password="bench-password",
+        paths=resolve_paths(folder),
+        station_name="Bench",
+        timezone="Europe/Kyiv",
+        language="uk",
+        username="bench",
+        full_name="Bench Officer",
+        password="bench-password",
     )
     numbers = count()
     now = datetime.now(UTC)
 
     def save() -> None:
         data = IncidentInput(
-            reported_at=now - timedelta(minutes=next(numbers)), occurred_from=now - timedelta(days=1),
-            category_code="theft", narrative="Викрадено 200 л пального з трактора біля ферми. " * 3,
+            reported_at=now - timedelta(minutes=next(numbers)),
+            occurred_from=now - timedelta(days=1),
+            category_code="theft",
+            narrative="Викрадено 200 л пального з трактора біля ферми. " * 3,
             address="вул. Шевченка, 12",
         )
         with db.write_session(handle.engine) as session:
