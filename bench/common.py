@@ -9,7 +9,7 @@ from pathlib import Path
 
 from station_desk.config import Paths, resolve_paths
 from station_desk.keys import KeyFile
-from station_desk.services import accounts, demo
+from station_desk.services import accounts
 
 RESULTS = Path(__file__).resolve().parent / "results"
 LARGE_INCIDENTS = 100_000
@@ -17,6 +17,8 @@ LARGE_INCIDENTS = 100_000
 
 def large_station() -> tuple[Paths, accounts.StationHandle]:
     """A demo station with 100,000 incidents, built once and kept in bench/results/ (git-ignored)."""
+    from station_desk.services import demo
+
     paths = resolve_paths(RESULTS / f"station-{LARGE_INCIDENTS}")
     if not paths.database.exists():
         print(f"building a station with {LARGE_INCIDENTS:,} incidents in {paths.data_dir} (once) ...", flush=True)
@@ -33,6 +35,8 @@ def plaintext_twin(paths: Paths) -> Path:
     if twin.exists():
         return twin
     import sqlcipher3
+
+    from station_desk.services import demo
 
     key = KeyFile.load(paths.key_file).unlock(demo.COMMANDER_USERNAME, demo.COMMANDER_PASSWORD)
     connection = sqlcipher3.connect(str(paths.database))
