@@ -25,7 +25,7 @@ def large_station() -> tuple[Paths, accounts.StationHandle]:
         started = time.perf_counter()
         demo.build_demo_station(paths=paths, language="uk", months=12, seed=1, incidents=LARGE_INCIDENTS)
         print(f"  built in {time.perf_counter() - started:.1f} s", flush=True)
-    handle = accounts.open_station(paths=paths, username=demo.COMMANDER_USERNAME, password=demo.COMMANDER_PASSWORD)
+    handle = accounts.open_station(paths=paths, username=demo.DEMO_COMMANDER, password=demo.DEMO_COMMANDER_PASSWORD)
     return paths, handle
 
 
@@ -38,7 +38,7 @@ def plaintext_twin(paths: Paths) -> Path:
 
     from station_desk.services import demo
 
-    key = KeyFile.load(paths.key_file).unlock(demo.COMMANDER_USERNAME, demo.COMMANDER_PASSWORD)
+    key = KeyFile.load(paths.key_file).unlock(demo.DEMO_COMMANDER, demo.DEMO_COMMANDER_PASSWORD)
     connection = sqlcipher3.connect(str(paths.database))
     connection.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
     connection.execute(f"ATTACH DATABASE '{twin}' AS plaintext KEY ''")

@@ -191,8 +191,30 @@ def cmd_demo(args: argparse.Namespace) -> int:
         paths=args.paths, language=args.locale, months=args.months, seed=args.seed, incidents=args.incidents
     )
     save_settings(args.paths, {**load_settings(args.paths), "language": args.locale})
-    print(summary.describe())
+    print(
+        _("Demo station “{station}” built in {folder} in {seconds} s.").format(
+            station=summary.station_name, folder=summary.data_dir, seconds=summary.seconds
+        )
+    )
+    for table, count in sorted(summary.counts.items()):
+        print(f"  {table:<26} {count:>8}")
+    _print_demo_logins()
     return 0
+
+
+def _print_demo_logins() -> None:
+    from station_desk.services import demo
+
+    print(
+        _("Demo login (commander): {user} / {password}").format(
+            user=demo.DEMO_COMMANDER, password=demo.DEMO_COMMANDER_PASSWORD
+        )
+    )
+    print(
+        _("Demo login (officer): {user} / {password}").format(
+            user=demo.DEMO_OFFICER, password=demo.DEMO_OFFICER_PASSWORD
+        )
+    )
 
 
 def demo_paths(args: argparse.Namespace) -> Paths:
@@ -208,17 +230,19 @@ def cmd_default(args: argparse.Namespace) -> int:
     """No sub-command: with --demo, build the demo station if absent and show it; else show the station."""
     if args.demo:
         args.paths = demo_paths(args)
-        from station_desk.services.demo import COMMANDER_PASSWORD, COMMANDER_USERNAME, build_demo_station
+        from station_desk.services import demo
 
         if not args.paths.database.exists():
             print(_("Building the demo station in {folder} ...").format(folder=args.paths.data_dir))
-            build_demo_station(paths=args.paths, language=args.locale or "uk")
-        handle = accounts.open_station(paths=args.paths, username=COMMANDER_USERNAME, password=COMMANDER_PASSWORD)
+            demo.build_demo_station(paths=args.paths, language=args.locale or "uk")
+        handle = accounts.open_station(
+            paths=args.paths, username=demo.DEMO_COMMANDER, password=demo.DEMO_COMMANDER_PASSWORD
+        )
         try:
             print("\n".join(station_summary(handle)))
         finally:
             handle.close()
-        print(_("Demo login: {user} / {password}").format(user=COMMANDER_USERNAME, password=COMMANDER_PASSWORD))
+        _print_demo_logins()
         return 0
     print(_("Station Desk {version}. Data folder: {folder}").format(version=__version__, folder=args.paths.data_dir))
     print(_("Run “station-desk --help” for the commands, or “station-desk --demo” for a demo station."))

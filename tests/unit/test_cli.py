@@ -21,6 +21,9 @@ PASSWORD = "cli-password-1"
 def run(*args: str, password: str = PASSWORD, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     environment = {key: value for key, value in os.environ.items() if key != "STATION_DESK_DATA_DIR"}
     environment.update({"STATION_DESK_PASSWORD": password, **(env or {})})
+    if "--lang" not in args:
+        # The station is Polish, so its messages are; these tests read the English ones unless they ask.
+        args = (*args, "--lang", "en")
     return subprocess.run(
         [sys.executable, "-m", "station_desk", *args], capture_output=True, text=True, env=environment, timeout=120
     )
