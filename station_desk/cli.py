@@ -227,26 +227,23 @@ def demo_paths(args: argparse.Namespace) -> Paths:
 
 
 def cmd_default(args: argparse.Namespace) -> int:
-    """No sub-command: with --demo, build the demo station if absent and show it; else show the station."""
-    if args.demo:
-        args.paths = demo_paths(args)
-        from station_desk.services import demo
+    """No sub-command: open the app; with --demo, on the demo station (built first if absent)."""
+    from station_desk import app
 
-        if not args.paths.database.exists():
-            print(_("Building the demo station in {folder} ...").format(folder=args.paths.data_dir))
-            demo.build_demo_station(paths=args.paths, language=args.locale or "uk")
-        handle = accounts.open_station(
-            paths=args.paths, username=demo.DEMO_COMMANDER, password=demo.DEMO_COMMANDER_PASSWORD
-        )
-        try:
-            print("\n".join(station_summary(handle)))
-        finally:
-            handle.close()
-        _print_demo_logins()
-        return 0
-    print(_("Station Desk {version}. Data folder: {folder}").format(version=__version__, folder=args.paths.data_dir))
-    print(_("Run “station-desk --help” for the commands, or “station-desk --demo” for a demo station."))
-    return 0
+    if not args.demo:
+        return app.run(args.paths)
+    args.paths = demo_paths(args)
+    from station_desk.services import demo
+
+    if not args.paths.database.exists():
+        print(_("Building the demo station in {folder} ...").format(folder=args.paths.data_dir))
+        demo.build_demo_station(paths=args.paths, language=args.locale or "uk")
+        save_settings(args.paths, {**load_settings(args.paths), "language": args.locale or "uk"})
+    _print_demo_logins()
+    hint = _("Demo station. Commander: {user} / {password}").format(
+        user=demo.DEMO_COMMANDER, password=demo.DEMO_COMMANDER_PASSWORD
+    )
+    return app.run(args.paths, demo_hint=hint, demo_username=demo.DEMO_COMMANDER)
 
 
 # -- parser -----------------------------------------------------------------------------------------------

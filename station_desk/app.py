@@ -1,0 +1,122 @@
+"""GUI start-up: paths and logging, then QApplication with translations, setup or login, then MainWindow."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from logging.handlers import RotatingFileHandler
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtWidgets import QApplication, QDialog, QStyleFactory
+
+from station_desk import i18n
+from station_desk.config import APP_NAME, Paths, load_settings
+from station_desk.services.accounts import StationHandle
+from station_desk.ui.context import AppContext
+from station_desk.ui.dialogs.unlock import UnlockDialog
+from station_desk.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+# Qt ships its own catalogs for these; Albanian and Serbian come from our gettext catalog (ui/qt_strings).
+QT_CATALOG_LANGUAGES = {"uk": "uk", "pl": "pl", "en": "en"}
+
+
+def configure_logging(paths: Paths) -> None:
+    paths.ensure()
+    handler = RotatingFileHandler(paths.log_dir / "station-desk.log", maxBytes=2_000_000, backupCount=3)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.INFO, handlers=[handler])
+
+
+def make_application(argv: list[str]) -> QApplication:
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(argv)
+    QCoreApplication.setOrganizationName(APP_NAME)
+    QCoreApplication.setApplicationName(APP_NAME)
+    app.setStyle(QStyleFactory.create("Fusion"))
+    font = app.font()
+    if font.pointSizeF() < 10:
+        font.setPointSizeF(10.5)  # legible for a tired officer on an old screen
+        app.setFont(font)
+    return app
+
+
+_installed_translators: list[QTranslator] = []
+
+
+def apply_language(language: str) -> None:
+    """Switch gettext and Qt's own dialogs (standard buttons, file dialogs) to one language."""
+    i18n.set_language(language)
+    app = QCoreApplication.instance()
+    if app is None:
+        return
+    for translator in _installed_translators:
+        app.removeTranslator(translator)
+    _installed_translators.clear()
+    qt_language = QT_CATALOG_LANGUAGES.get(language)
+    if qt_language:
+        translator = QTranslator(app)
+        folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+        if translator.load(f"qtbase_{qt_language}", folder):
+            app.installTranslator(translator)
+            _installed_translators.append(translator)
+    else:
+        from station_desk.ui.qt_strings import GettextQtTranslator
+
+        translator = GettextQtTranslator(app)
+        app.installTranslator(translator)
+        _installed_translators.append(translator)
+    QLocale.setDefault(QLocale(i18n.BABEL_LOCALES[language].replace("_Latn", "").replace("_Cyrl", "")))
+
+
+def login(paths: Paths, *, hint: str | None = None, username: str | None = None) -> StationHandle | None:
+    dialog = UnlockDialog(paths, hint=hint, username=username)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return dialog.handle
+
+
+def run(paths: Paths, *, demo_hint: str | None = None, demo_username: str | None = None) -> int:
+    """Open the app on the station in `paths`: setup on first run, then login, then the main window."""
+    configure_logging(paths)
+    app = make_application(sys.argv[:1])
+    language = load_settings(paths).get("language")
+    apply_language(language if isinstance(language, str) and language in i18n.LANGUAGES else "en")
+    if not paths.database.exists():
+        from station_desk.ui.dialogs.setup_wizard import SetupWizard
+
+        wizard = SetupWizard(paths)
+        if wizard.exec() != QDialog.DialogCode.Accepted or wizard.handle is None:
+            return 0
+        handle: StationHandle | None = wizard.handle
+    else:
+        handle = login(paths, hint=demo_hint, username=demo_username)
+    if handle is None:
+        return 0
+    context = AppContext(handle)
+    window = MainWindow(context)
+
+    def relock() -> None:
+        window.hide()
+        username = context.actor.username
+        again = login(paths, username=username)
+        if again is None:
+            app.quit()
+            return
+        if again.actor.username != username:
+            # Another officer at the shared desk: reopen so nothing of the first user's stays on screen.
+            handle.close()
+            context.handle = again
+        else:
+            again.close()
+        window.retranslate()
+        context.data_changed.emit("*")
+        window.show()
+
+    context.locked.connect(relock)
+    window.show()
+    log.info("main window shown for %s", context.actor.username)
+    code = app.exec()
+    context.workers.wait_idle()
+    context.handle.close()
+    return code

@@ -1,0 +1,1 @@
+"""Dialogs: unlock, first-run setup, and the small confirmations pages ask for."""

@@ -1,0 +1,1 @@
+"""One module per sidebar page; each page reads and writes through the AppContext only."""

@@ -1,0 +1,1 @@
+"""Reusable widgets: form fields with inline messages, date-time pickers, empty states, small charts."""

@@ -1,0 +1,58 @@
+"""UI fixtures: a small demo station opened in a real AppContext, with real Qt widgets (offscreen)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from station_desk.config import resolve_paths
+from station_desk.services import accounts, demo
+from station_desk.ui.context import AppContext
+from tests.conftest import TEST_KDF
+
+# A fixed "now" keeps the demo station the same in every run.
+DEMO_NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A two-month Ukrainian demo station, built once per test run and copied for each test."""
+    folder = tmp_path_factory.mktemp("demo-template") / "station"
+    demo.build_demo_station(paths=resolve_paths(folder), language="uk", months=2, seed=1, kdf=TEST_KDF, now=DEMO_NOW)
+    return folder
+
+
+@pytest.fixture
+def demo_paths(demo_template: Path, tmp_path: Path) -> Path:
+    import shutil
+
+    target = tmp_path / "station"
+    shutil.copytree(demo_template, target)
+    return target
+
+
+@pytest.fixture
+def context(demo_paths: Path, qtbot: QtBot) -> Iterator[AppContext]:
+    """The demo commander logged in; the officer's login is demo.DEMO_OFFICER."""
+    handle = accounts.open_station(
+        paths=resolve_paths(demo_paths), username=demo.DEMO_COMMANDER, password=demo.DEMO_COMMANDER_PASSWORD
+    )
+    app_context = AppContext(handle)
+    yield app_context
+    app_context.workers.wait_idle()
+    handle.close()
+
+
+@pytest.fixture
+def officer_context(demo_paths: Path, qtbot: QtBot) -> Iterator[AppContext]:
+    handle = accounts.open_station(
+        paths=resolve_paths(demo_paths), username=demo.DEMO_OFFICER, password=demo.DEMO_OFFICER_PASSWORD
+    )
+    app_context = AppContext(handle)
+    yield app_context
+    app_context.workers.wait_idle()
+    handle.close()
