@@ -23,7 +23,7 @@ from station_desk.models.enums import (
 
 
 class Incident(RecordBase, table=True):
-    __table_args__ = (sa.Index("ix_incident_reported_at_id", "reported_at", "id"),)
+    __table_args__ = (sa.Index("ix_incident_station_reported_id", "station_id", "reported_at", "id"),)
 
     number: str = Field(max_length=30, index=True)  # station register number, e.g. 2026/0042
     reported_at: datetime = Field(sa_type=UTCDateTime, nullable=False, index=True)

@@ -64,8 +64,8 @@ NEXT_REVISION = """
 from alembic import op
 import sqlalchemy as sa
 
-revision = "0002"
-down_revision = "0001"
+revision = "9001"
+down_revision = "0002"
 
 
 def upgrade():
@@ -91,18 +91,18 @@ def test_a_newer_app_copies_the_older_database_aside_then_migrates_keeping_recor
     station.close()
     next_version = tmp_path / "migrations"
     shutil.copytree(db.MIGRATIONS_DIR, next_version)
-    (next_version / "versions" / "0002_next.py").write_text(NEXT_REVISION)
+    (next_version / "versions" / "9001_next.py").write_text(NEXT_REVISION)
     monkeypatch.setattr(db, "MIGRATIONS_DIR", next_version)
 
     upgraded = open_station(paths=station.paths, username="olena", password=COMMANDER_PASSWORD)
-    assert db.current_revision(upgraded.engine) == "0002"
+    assert db.current_revision(upgraded.engine) == "9001"
     with Session(upgraded.engine) as session:
         assert session.exec(select(Incident.narrative)).all() == ["before upgrade"]
     upgraded.close()
-    copies = list(station.paths.backups.glob("before-migration-0001-*.db"))
+    copies = list(station.paths.backups.glob("before-migration-0002-*.db"))
     assert len(copies) == 1
     old = db.make_engine(copies[0], station.database_key)
-    assert db.current_revision(old) == "0001"
+    assert db.current_revision(old) == "0002"
     old.dispose()
 
 
