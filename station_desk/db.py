@@ -18,6 +18,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.pool import QueuePool
 from sqlmodel import Session
 
 from station_desk.errors import DatabaseProblem
@@ -37,6 +38,12 @@ def make_engine(path: Path, key: bytes, *, max_page_count: int | None = None) ->
     url = make_url("sqlite+pysqlcipher://").set(password=_raw_key_pragma(key), database=str(path))
     engine = sa.create_engine(
         url,
+        # The dialect's default SingletonThreadPool closes other threads' connections once more threads than its
+        # size have used it, which crashes a query running there; a queue hands each connection to one thread at
+        # a time instead.
+        poolclass=QueuePool,
+        pool_size=4,
+        max_overflow=2,
         connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
         # Letters as they are: escaping every Cyrillic letter doubles the audit log and the outbox.
         json_serializer=lambda value: json.dumps(value, ensure_ascii=False),

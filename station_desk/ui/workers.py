@@ -1,97 +1,103 @@
-"""Background work for the UI: one thread for every database write, a pool for reads and slow work.
+"""Background work for the UI: one thread for every database write, a small pool for reads and slow work.
 
-A job is a plain function that takes no Qt objects; its result or error comes back to the UI thread by
-signal, so no background function ever touches a widget (the pattern of Anki's QueryOp).
+A job is a plain function that takes no Qt objects. Background threads make no Qt call and never drop the last
+reference to anything from the UI: the job and its callbacks stay registered on the UI thread, the worker only
+gets a job number, and results come back through a queue that a UI-thread timer drains while work is in flight.
+With PySide6 6.12, emitting signals from Python threads, or freeing a Qt wrapper there, crashed the app under
+load. Python's cyclic garbage collector is likewise run only on the UI thread (as Anki does).
 """
 
 from __future__ import annotations
 
+import gc
+import itertools
 import logging
+import queue
+import time
 import traceback
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Slot
 
 log = logging.getLogger(__name__)
+Callback = Callable[[Any], None]
+GC_INTERVAL_MS = 5000
 
 
-class _JobSignals(QObject):
-    succeeded = Signal(object)
-    failed = Signal(object)
-
-
-class _Job(QRunnable):
-    def __init__(self, work: Callable[[], Any]) -> None:
-        super().__init__()
-        self.work = work
-        self.signals = _JobSignals()
-        self.setAutoDelete(True)
-
-    @Slot()
-    def run(self) -> None:
-        try:
-            result = self.work()
-        except Exception as error:  # every failure goes back to the UI, which shows it to the officer
-            log.debug("background job failed:\n%s", traceback.format_exc())
-            self.signals.failed.emit(error)
-        else:
-            self.signals.succeeded.emit(result)
-
-
-class _Relay(QObject):
-    """Lives on the UI thread, so the job's signals reach it queued and its callbacks run there."""
-
-    def __init__(
-        self,
-        owner: Workers,
-        on_done: Callable[[Any], None] | None,
-        on_error: Callable[[Exception], None] | None,
-    ) -> None:
-        super().__init__(owner)
-        self.on_done = on_done
-        self.on_error = on_error
-
-    @Slot(object)
-    def succeeded(self, result: object) -> None:
-        self.deleteLater()
-        if self.on_done is not None:
-            self.on_done(result)
-
-    @Slot(object)
-    def failed(self, error: object) -> None:
-        self.deleteLater()
-        if self.on_error is not None:
-            self.on_error(error)  # type: ignore[arg-type]
+def collect_garbage_on_the_ui_thread() -> None:
+    """Stop automatic collection (it runs in whichever thread allocates) and collect on a UI-thread timer."""
+    app = QCoreApplication.instance()
+    if app is None or app.property("station_desk_gc") is True:
+        return
+    gc.disable()
+    timer = QTimer(app)
+    timer.setInterval(GC_INTERVAL_MS)
+    timer.timeout.connect(gc.collect)
+    timer.start()
+    app.setProperty("station_desk_gc", True)
 
 
 class Workers(QObject):
-    """The app's two queues; `write` jobs run one at a time, in the order they were asked for."""
+    """The app's queues; `write` jobs run one at a time, in the order they were asked for."""
+
+    POLL_MS = 5  # the longest a result waits before the UI sees it; the timer only runs while jobs are in flight
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.writer = QThreadPool(self)
-        self.writer.setMaxThreadCount(1)
-        self.readers = QThreadPool(self)
-        self.readers.setMaxThreadCount(2)
+        collect_garbage_on_the_ui_thread()
+        self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="station-desk-writer")
+        self.readers = ThreadPoolExecutor(max_workers=2, thread_name_prefix="station-desk-reader")
+        self._jobs: dict[int, tuple[Callable[[], Any], Callback | None, Callable[[Exception], None] | None]] = {}
+        self._numbers = itertools.count()
+        self._results: queue.SimpleQueue[tuple[int, bool, Any]] = queue.SimpleQueue()
+        self._timer = QTimer(self)
+        self._timer.setInterval(self.POLL_MS)
+        self._timer.timeout.connect(self._deliver)
+
+    def _run(self, number: int) -> None:
+        """On a worker thread: run job `number`, then queue its outcome; holds no reference once done."""
+        work = self._jobs[number][0]
+        try:
+            outcome: tuple[int, bool, Any] = (number, True, work())
+        except Exception as error:  # every failure goes back to the UI, which shows it to the officer
+            log.debug("background job failed:\n%s", traceback.format_exc())
+            outcome = (number, False, error)
+        del work
+        self._results.put(outcome)
 
     def _start(
         self,
-        pool: QThreadPool,
+        pool: ThreadPoolExecutor,
         work: Callable[[], Any],
-        on_done: Callable[[Any], None] | None,
+        on_done: Callback | None,
         on_error: Callable[[Exception], None] | None,
     ) -> None:
-        job = _Job(work)
-        relay = _Relay(self, on_done, on_error)
-        job.signals.succeeded.connect(relay.succeeded)
-        job.signals.failed.connect(relay.failed)
-        pool.start(job)
+        number = next(self._numbers)
+        self._jobs[number] = (work, on_done, on_error)
+        if not self._timer.isActive():
+            self._timer.start()
+        pool.submit(self._run, number)
+
+    @Slot()
+    def _deliver(self) -> None:
+        while True:
+            try:
+                number, succeeded, value = self._results.get_nowait()
+            except queue.Empty:
+                if not self._jobs:
+                    self._timer.stop()
+                return
+            _work, on_done, on_error = self._jobs.pop(number)
+            callback = on_done if succeeded else on_error
+            if callback is not None:
+                callback(value)
 
     def read(
         self,
         work: Callable[[], Any],
-        on_done: Callable[[Any], None] | None = None,
+        on_done: Callback | None = None,
         on_error: Callable[[Exception], None] | None = None,
     ) -> None:
         self._start(self.readers, work, on_done, on_error)
@@ -99,11 +105,27 @@ class Workers(QObject):
     def write(
         self,
         work: Callable[[], Any],
-        on_done: Callable[[Any], None] | None = None,
+        on_done: Callback | None = None,
         on_error: Callable[[Exception], None] | None = None,
     ) -> None:
         self._start(self.writer, work, on_done, on_error)
 
+    @property
+    def busy(self) -> bool:
+        """Work queued, running, or finished but not yet delivered to the UI."""
+        return bool(self._jobs)
+
     def wait_idle(self, milliseconds: int = 30000) -> bool:
-        """Block until queued work is done (used at close and in tests)."""
-        return self.writer.waitForDone(milliseconds) and self.readers.waitForDone(milliseconds)
+        """Run until every job has finished and its result was delivered (used at close and in tests)."""
+        deadline = time.monotonic() + milliseconds / 1000
+        while self._jobs and time.monotonic() < deadline:
+            QCoreApplication.processEvents()
+            self._deliver()
+            time.sleep(0.002)
+        return not self._jobs
+
+    def shutdown(self) -> None:
+        """Finish queued work and stop the threads (at the app's close)."""
+        self.wait_idle()
+        self.writer.shutdown(wait=True)
+        self.readers.shutdown(wait=True)
