@@ -76,12 +76,18 @@ def login(paths: Paths, *, hint: str | None = None, username: str | None = None)
     return dialog.handle
 
 
-def run(paths: Paths, *, demo_hint: str | None = None, demo_username: str | None = None) -> int:
-    """Open the app on the station in `paths`: setup on first run, then login, then the main window."""
+def run(
+    paths: Paths, *, demo_hint: str | None = None, demo_username: str | None = None, language: str | None = None
+) -> int:
+    """Open the app on the station in `paths`: setup on first run, then login, then the main window.
+
+    `language` (from --lang) wins over the one saved in the data folder's settings for this run.
+    """
     configure_logging(paths)
     app = make_application(sys.argv[:1])
-    language = load_settings(paths).get("language")
-    apply_language(language if isinstance(language, str) and language in i18n.LANGUAGES else "en")
+    saved = load_settings(paths).get("language")
+    chosen = language or saved
+    apply_language(chosen if isinstance(chosen, str) and chosen in i18n.LANGUAGES else "en")
     if not paths.database.exists():
         from station_desk.ui.dialogs.setup_wizard import SetupWizard
 

@@ -231,7 +231,7 @@ def cmd_default(args: argparse.Namespace) -> int:
     from station_desk import app
 
     if not args.demo:
-        return app.run(args.paths)
+        return app.run(args.paths, language=args.lang)
     args.paths = demo_paths(args)
     from station_desk.services import demo
 
@@ -243,7 +243,7 @@ def cmd_default(args: argparse.Namespace) -> int:
     hint = _("Demo station. Commander: {user} / {password}").format(
         user=demo.DEMO_COMMANDER, password=demo.DEMO_COMMANDER_PASSWORD
     )
-    return app.run(args.paths, demo_hint=hint, demo_username=demo.DEMO_COMMANDER)
+    return app.run(args.paths, demo_hint=hint, demo_username=demo.DEMO_COMMANDER, language=args.lang)
 
 
 # -- parser -----------------------------------------------------------------------------------------------

@@ -50,7 +50,11 @@ def update(template: Catalog) -> dict[str, int]:
         for message in catalog:
             if not message.id:
                 continue
-            if language == "en" and not message.string:
+            # Messages are filled with str.format; Babel reads "80 % on" as a %-placeholder and msgfmt -c then fails.
+            message.flags.discard("python-format")
+            translated = message.string if isinstance(message.string, str) else all(message.string or ())
+            if language == "en" and not translated:
+                # English is the source language: singular and plural read exactly as written in the code.
                 message.string = message.id
         missing[language] = sum(
             1 for m in catalog if m.id and (not m.string or (isinstance(m.string, tuple) and not all(m.string)))

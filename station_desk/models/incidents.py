@@ -23,7 +23,14 @@ from station_desk.models.enums import (
 
 
 class Incident(RecordBase, table=True):
-    __table_args__ = (sa.Index("ix_incident_station_reported_id", "station_id", "reported_at", "id"),)
+    __table_args__ = (
+        sa.Index("ix_incident_station_reported_id", "station_id", "reported_at", "id"),
+        # Open and overdue counts (Today page) read only this index.
+        sa.Index("ix_incident_station_status_due", "station_id", "status", "due_on", "deleted_at"),
+        # Sorting the list by number or category pages by (column, id).
+        sa.Index("ix_incident_station_number_id", "station_id", "number", "id"),
+        sa.Index("ix_incident_station_category_id", "station_id", "category_code", "id"),
+    )
 
     number: str = Field(max_length=30, index=True)  # station register number, e.g. 2026/0042
     reported_at: datetime = Field(sa_type=UTCDateTime, nullable=False, index=True)

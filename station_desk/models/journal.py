@@ -32,7 +32,7 @@ class OutboxEntry(SQLModel, table=True):
     """A local change waiting for the server; deleted only once the server has answered for it."""
 
     client_seq: int | None = Field(default=None, primary_key=True)
-    record_type: str = Field(max_length=40)
+    record_type: str = Field(max_length=40, index=True)  # covers the status bar's and Sync page's counts
     record_id: str = Field(max_length=36)
     operation: str = Field(max_length=10)  # insert, update, delete
     changed: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)

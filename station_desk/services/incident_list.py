@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
@@ -44,11 +45,27 @@ class IncidentRow:
     summary: str
 
 
+class SortKey(StrEnum):
+    """Columns the list can be ordered by; each pairs with the id so that paging never skips or repeats a row."""
+
+    reported_at = "reported_at"
+    number = "number"
+    category = "category"
+    village = "village"
+    status = "status"
+
+
+@dataclass(frozen=True)
+class IncidentOrder:
+    key: SortKey = SortKey.reported_at
+    descending: bool = True  # newest first by default
+
+
 @dataclass(frozen=True)
 class PageCursor:
-    """Where the next page starts: the last row's (reported_at, id), newest first."""
+    """Where the next page starts: the last row's sort value and id."""
 
-    reported_at: datetime
+    value: Any
     id: str
 
 
@@ -88,6 +105,17 @@ def _conditions(actor: Actor, filters: IncidentFilter) -> list[object]:
     return conditions
 
 
+def _sort_expression(key: SortKey) -> Any:
+    # Category and status group by their stored code; an incident without a village sorts as an empty name.
+    return {
+        SortKey.reported_at: col(Incident.reported_at),
+        SortKey.number: col(Incident.number),
+        SortKey.category: col(Incident.category_code),
+        SortKey.village: func.coalesce(col(Village.name), ""),
+        SortKey.status: col(Incident.status),
+    }[key]
+
+
 def list_incidents(
     *,
     session: Session,
@@ -95,28 +123,40 @@ def list_incidents(
     filters: IncidentFilter | None = None,
     after: PageCursor | None = None,
     limit: int = PAGE_SIZE,
+    order: IncidentOrder | None = None,
 ) -> list[IncidentRow]:
-    """One page, newest first; pass the last row's cursor as `after` for the next page."""
+    """One page, newest first unless `order` says otherwise; pass `cursor_after(last row)` as `after` for the next."""
+    order = order or IncidentOrder()
     conditions = _conditions(actor, filters or IncidentFilter())
+    sort = _sort_expression(order.key)
     if after is not None:
-        conditions.append(
-            or_(
-                col(Incident.reported_at) < after.reported_at,
-                and_(col(Incident.reported_at) == after.reported_at, col(Incident.id) < after.id),
-            )
+        beyond = (
+            (sort < after.value, col(Incident.id) < after.id)
+            if order.descending
+            else (sort > after.value, col(Incident.id) > after.id)
         )
+        conditions.append(or_(beyond[0], and_(sort == after.value, beyond[1])))
+    sort_terms = (sort.desc(), col(Incident.id).desc()) if order.descending else (sort.asc(), col(Incident.id).asc())
     statement = (
         sa.select(*_ROW_COLUMNS)
         .outerjoin(Village, col(Village.id) == col(Incident.village_id))
         .where(*conditions)  # type: ignore[arg-type]
-        .order_by(col(Incident.reported_at).desc(), col(Incident.id).desc())
+        .order_by(*sort_terms)
         .limit(limit)
     )
     return [IncidentRow(*row) for row in session.execute(statement)]
 
 
-def cursor_after(row: IncidentRow) -> PageCursor:
-    return PageCursor(reported_at=row.reported_at, id=row.id)
+def cursor_after(row: IncidentRow, order: IncidentOrder | None = None) -> PageCursor:
+    key = (order or IncidentOrder()).key
+    value = {
+        SortKey.reported_at: row.reported_at,
+        SortKey.number: row.number,
+        SortKey.category: row.category_code,
+        SortKey.village: row.village or "",
+        SortKey.status: row.status,
+    }[key]
+    return PageCursor(value=value, id=row.id)
 
 
 def count_incidents(*, session: Session, actor: Actor, filters: IncidentFilter | None = None) -> int:

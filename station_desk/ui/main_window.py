@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import qtawesome as qta
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -24,6 +24,8 @@ from station_desk.ui.context import AppContext
 from station_desk.ui.pages.base import Page
 from station_desk.ui.pages.registry import page_classes
 
+SIDEBAR_MIN_WIDTH = 190
+
 
 class MainWindow(QMainWindow):
     def __init__(self, context: AppContext) -> None:
@@ -31,10 +33,11 @@ class MainWindow(QMainWindow):
         self.context = context
         self.setMinimumSize(1000, 640)
         self.sidebar = QListWidget()
-        self.sidebar.setFixedWidth(190)
+        self.sidebar.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.sidebar.setIconSize(self.sidebar.iconSize() * 1.2)
         self.stack = QStackedWidget()
         self.pages: list[Page] = []
+        self.shown_pages: set[Page] = set()
         for page_class, icon_name in page_classes():
             page = page_class(context)
             self.pages.append(page)
@@ -74,6 +77,9 @@ class MainWindow(QMainWindow):
             item = self.sidebar.item(row)
             item.setText(page.title())
             page.retranslate()
+        # Titles differ in length per language ("Przyjęcia interesantów"): the sidebar fits the longest one.
+        widest = self.sidebar.sizeHintForColumn(0) + 2 * self.sidebar.frameWidth() + 8
+        self.sidebar.setFixedWidth(max(SIDEBAR_MIN_WIDTH, widest))
         actor = self.context.actor
         role = _("commander") if actor.is_commander else _("officer")
         self.user_label.setText(f"{actor.full_name} ({role})")
@@ -85,8 +91,9 @@ class MainWindow(QMainWindow):
     def _show_page(self, row: int) -> None:
         self.stack.setCurrentIndex(row)
         page = self.pages[row]
-        if not getattr(page, "_loaded", False):
-            page._loaded = True  # type: ignore[attr-defined]
+        # Pages load their data the first time they are shown, so start-up queries only the Today page.
+        if page not in self.shown_pages:
+            self.shown_pages.add(page)
             page.reload()
 
     def show_page(self, page_class: type[Page]) -> Page:

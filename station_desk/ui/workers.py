@@ -3,8 +3,9 @@
 A job is a plain function that takes no Qt objects. Background threads make no Qt call and never drop the last
 reference to anything from the UI: the job and its callbacks stay registered on the UI thread, the worker only
 gets a job number, and results come back through a queue that a UI-thread timer drains while work is in flight.
-With PySide6 6.12, emitting signals from Python threads, or freeing a Qt wrapper there, crashed the app under
-load. Python's cyclic garbage collector is likewise run only on the UI thread (as Anki does).
+Python's cyclic garbage collector is likewise run only on the UI thread (as Anki does), so a Qt wrapper caught in a
+cycle is never freed on a worker thread. (The crashes once blamed on threads were PySide6 6.12.0 losing references
+to None; pyproject.toml keeps that release out.)
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ from pytestqt.qtbot import QtBot
 
 from station_desk.ui.context import AppContext
 from station_desk.ui.main_window import MainWindow
+from station_desk.ui.pages.settings import SettingsPage
 
 
 def test_sidebar_lists_every_page_and_status_bar_names_the_user(context: AppContext, qtbot: QtBot) -> None:
@@ -22,5 +23,9 @@ def test_sidebar_lists_every_page_and_status_bar_names_the_user(context: AppCont
     for row in range(window.sidebar.count()):
         window.sidebar.setCurrentRow(row)
         assert window.stack.currentWidget() is window.pages[row]
+    # Each page loads when first shown; the last one, Settings, then lists the station's accounts.
+    settings = window.pages[-1]
+    assert isinstance(settings, SettingsPage)
+    qtbot.waitUntil(lambda: settings.users_table.rowCount() == 2)
     with qtbot.waitSignal(context.locked):
         window.lock_button.click()

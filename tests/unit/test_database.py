@@ -60,12 +60,13 @@ def test_a_database_from_a_newer_version_is_refused_and_left_untouched(station: 
     assert not station.paths.backups.exists()
 
 
+# A revision after this version's head, as the next release of the app would ship it.
 NEXT_REVISION = """
 from alembic import op
 import sqlalchemy as sa
 
 revision = "9001"
-down_revision = "0002"
+down_revision = "{head}"
 
 
 def upgrade():
@@ -91,7 +92,8 @@ def test_a_newer_app_copies_the_older_database_aside_then_migrates_keeping_recor
     station.close()
     next_version = tmp_path / "migrations"
     shutil.copytree(db.MIGRATIONS_DIR, next_version)
-    (next_version / "versions" / "9001_next.py").write_text(NEXT_REVISION)
+    head = db.head_revision()
+    (next_version / "versions" / "9001_next.py").write_text(NEXT_REVISION.replace("{head}", head))
     monkeypatch.setattr(db, "MIGRATIONS_DIR", next_version)
 
     upgraded = open_station(paths=station.paths, username="olena", password=COMMANDER_PASSWORD)
@@ -99,10 +101,10 @@ def test_a_newer_app_copies_the_older_database_aside_then_migrates_keeping_recor
     with Session(upgraded.engine) as session:
         assert session.exec(select(Incident.narrative)).all() == ["before upgrade"]
     upgraded.close()
-    copies = list(station.paths.backups.glob("before-migration-0002-*.db"))
+    copies = list(station.paths.backups.glob(f"before-migration-{head}-*.db"))
     assert len(copies) == 1
     old = db.make_engine(copies[0], station.database_key)
-    assert db.current_revision(old) == "0002"
+    assert db.current_revision(old) == head
     old.dispose()
 
 

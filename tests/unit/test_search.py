@@ -8,11 +8,20 @@ import pytest
 from sqlmodel import Session
 
 from station_desk import db
+from station_desk.models import Village
 from station_desk.services.accounts import StationHandle
 from station_desk.services.context import Actor
-from station_desk.services.incident_list import IncidentFilter, count_incidents, cursor_after, list_incidents
+from station_desk.services.incident_list import (
+    IncidentFilter,
+    IncidentOrder,
+    SortKey,
+    count_incidents,
+    cursor_after,
+    list_incidents,
+)
 from station_desk.services.incidents import IncidentInput, create_incident
 from station_desk.services.people import PersonInput, create_person, find_persons, incidents_of_person, involve_person
+from station_desk.services.records import insert_record
 from station_desk.services.search import fold, match_expression
 
 
@@ -105,6 +114,40 @@ def test_keyset_pages_cover_every_row_once(station: StationHandle, officer: Acto
         filtered = list_incidents(session=session, actor=officer, filters=IncidentFilter(categories=["assault"]))
     assert len(seen) == len(set(seen)) == 25
     assert filtered == []
+
+
+@pytest.mark.parametrize("key", list(SortKey))
+@pytest.mark.parametrize("descending", [True, False])
+def test_every_sort_order_pages_through_every_row_once_in_order(
+    station: StationHandle, officer: Actor, commander: Actor, key: SortKey, descending: bool
+) -> None:
+    base = datetime.now(UTC) - timedelta(days=30)
+    with db.write_session(station.engine) as session:
+        villages = [insert_record(session, commander, Village(name=name)).id for name in ("Рудня", "Андріївка")]
+        for index in range(23):
+            create_incident(
+                session=session,
+                actor=officer,
+                data=IncidentInput(
+                    reported_at=base + timedelta(hours=index // 3),
+                    category_code=("theft", "assault", "neighbour_dispute")[index % 3],
+                    village_id=(villages[0], villages[1], None)[index % 3 if index % 2 else 0],
+                    narrative=str(index),
+                ),
+            )
+    order = IncidentOrder(key=key, descending=descending)
+    with Session(station.engine) as session:
+        everything = list_incidents(session=session, actor=officer, limit=1000, order=order)
+        paged: list[str] = []
+        page = list_incidents(session=session, actor=officer, limit=4, order=order)
+        while page:
+            paged.extend(row.id for row in page)
+            page = list_incidents(
+                session=session, actor=officer, limit=4, order=order, after=cursor_after(page[-1], order)
+            )
+    assert paged == [row.id for row in everything] and len(set(paged)) == 23
+    values = [cursor_after(row, order).value for row in everything]
+    assert values == sorted(values, reverse=descending)
 
 
 def test_minor_is_flagged_from_date_of_birth_at_the_incident(station: StationHandle, officer: Actor) -> None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QPushButton, QTableWidget, QTableWidgetItem
+from PySide6.QtWidgets import QHeaderView, QLabel, QPushButton, QTableWidget, QTableWidgetItem
 from sqlmodel import Session, col, func, select
 
 from station_desk.i18n import _, format_number
 from station_desk.models import OutboxEntry, SyncState
 from station_desk.services.context import Actor
+from station_desk.services.record_types import record_type_name
 from station_desk.ui.context import AppContext
 from station_desk.ui.pages.base import Page
 
@@ -38,6 +39,7 @@ class SyncPage(Page):
         self.layout_.addWidget(self.sync_button)
         self.layout_.addWidget(self.table, 1)
         self._server: str | None = None
+        self._rows: list[tuple[str, int]] = []
 
     def title(self) -> str:
         return _("Sync")
@@ -46,18 +48,23 @@ class SyncPage(Page):
         super().retranslate()
         self.sync_button.setText(_("Sync now"))
         self.table.setHorizontalHeaderLabels([_("Record type"), _("Changes waiting")])
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self._show_rows()
         self._show_state()
 
     def reload(self) -> None:
         self.context.read(_waiting, self._show)
 
     def _show(self, result: tuple[list[tuple[str, int]], str | None]) -> None:
-        rows, self._server = result
-        self.table.setRowCount(len(rows))
-        for row, (record_type, count) in enumerate(rows):
-            self.table.setItem(row, 0, QTableWidgetItem(record_type))
-            self.table.setItem(row, 1, QTableWidgetItem(format_number(count)))
+        self._rows, self._server = result
+        self._show_rows()
         self._show_state()
+
+    def _show_rows(self) -> None:
+        self.table.setRowCount(len(self._rows))
+        for row, (record_type, count) in enumerate(self._rows):
+            self.table.setItem(row, 0, QTableWidgetItem(record_type_name(record_type)))
+            self.table.setItem(row, 1, QTableWidgetItem(format_number(count)))
 
     def _show_state(self) -> None:
         if self._server:

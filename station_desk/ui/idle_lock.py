@@ -1,0 +1,68 @@
+"""Locks the app after some idle minutes, so a laptop left at the shared desk does not stay open."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+
+from station_desk.ui.context import AppContext
+
+DEFAULT_MINUTES = 10
+# Only what a person does counts as activity; paint and timer events must not keep the app open.
+_ACTIVITY = frozenset(
+    {
+        QEvent.Type.KeyPress,
+        QEvent.Type.MouseButtonPress,
+        QEvent.Type.MouseMove,
+        QEvent.Type.Wheel,
+        QEvent.Type.TouchBegin,
+        QEvent.Type.TabletPress,
+    }
+)
+
+
+def main_window_shown() -> bool:
+    """While the login dialog is up the main window is hidden; locking again then would stack dialogs."""
+    return any(isinstance(widget, QMainWindow) and widget.isVisible() for widget in QApplication.topLevelWidgets())
+
+
+class IdleLock(QObject):
+    """An application-wide event filter: each input restarts the timer; its timeout emits `context.locked`."""
+
+    def __init__(
+        self,
+        context: AppContext,
+        minutes: int = DEFAULT_MINUTES,
+        *,
+        may_lock: Callable[[], bool] = main_window_shown,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.may_lock = may_lock
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.timeout.connect(self._timed_out)
+        self.set_minutes(minutes)
+
+    def set_minutes(self, minutes: int) -> None:
+        """0 turns the auto-lock off."""
+        self.minutes = max(minutes, 0)
+        if self.minutes:
+            self.timer.start(self.minutes * 60_000)
+        else:
+            self.timer.stop()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if self.minutes and event.type() in _ACTIVITY:
+            self.timer.start()
+        return False
+
+    def _timed_out(self) -> None:
+        if self.may_lock():
+            self.context.locked.emit()
+        # Start counting again: after the next login the desk is left alone just as easily.
+        if self.minutes:
+            self.timer.start()
