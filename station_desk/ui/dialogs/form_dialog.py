@@ -26,6 +26,7 @@ from station_desk.errors import ValidationFailed
 from station_desk.i18n import _
 from station_desk.services.context import Actor
 from station_desk.ui.context import AppContext, describe_error
+from station_desk.ui.dialogs.unsaved import GuardedDialog
 from station_desk.ui.widgets.forms import ERROR_STYLE, EnterMovesOn, Field, FieldSet
 
 E = TypeVar("E", bound=Enum)
@@ -79,7 +80,7 @@ def form_footer(dialog: QDialog, save: Callable[[], None]) -> tuple[QLabel, QDia
     return message, buttons, save_button
 
 
-class FormDialog(QDialog):
+class FormDialog(GuardedDialog):
     """Subclasses add fields and implement `change()`; a ValidationFailed lands under the fields it names."""
 
     changed_type: str = ""

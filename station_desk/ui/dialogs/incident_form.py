@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import qtawesome as qta
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QInputDialog,
     QLabel,
-    QMessageBox,
     QPushButton,
     QTabWidget,
     QVBoxLayout,
@@ -38,6 +37,7 @@ from station_desk.ui.dialogs.incident_details import LABELS, DetailsSection
 from station_desk.ui.dialogs.incident_dv import DomesticViolenceSection
 from station_desk.ui.dialogs.incident_people import PeopleSection, PropertySection
 from station_desk.ui.dialogs.incident_timeline import HistorySection, TimelineSection
+from station_desk.ui.dialogs.unsaved import ask_to_discard
 
 BANNER_STYLES = {
     "error": "background: #fde7e5; color: #8c1d18; border: 1px solid #e6b3ae; padding: 6px; border-radius: 4px;",
@@ -421,18 +421,7 @@ class IncidentForm(QDialog):
         if not (self._dirty and self.allowed.edit):
             super().reject()
             return
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            _("Unsaved changes"),
-            _("Close without saving your changes?"),
-            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-            self,
-        )
-        box.button(QMessageBox.StandardButton.Discard).setText(_("Close without saving"))
-        box.button(QMessageBox.StandardButton.Cancel).setText(_("Keep editing"))
-        box.finished.connect(lambda result: self._discard() if result == QMessageBox.StandardButton.Discard else None)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
+        self.discard_question = ask_to_discard(self, self._discard)
 
     def _discard(self) -> None:
         self._dirty = False

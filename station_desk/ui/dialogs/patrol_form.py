@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDoubleSpinBox,
     QGridLayout,
     QLabel,
@@ -29,6 +28,7 @@ from station_desk.services.context import Actor
 from station_desk.services.patrols import MAX_KM, PatrolInput, create_patrol, update_patrol
 from station_desk.ui.context import AppContext, describe_error
 from station_desk.ui.dialogs.form_dialog import form_footer
+from station_desk.ui.dialogs.unsaved import GuardedDialog
 from station_desk.ui.table_models.patrols import PatrolRow, mode_label
 from station_desk.ui.widgets.forms import (
     EnterMovesOn,
@@ -74,7 +74,7 @@ def set_checked(widget: QListWidget, ids: list[str]) -> None:
         item.setCheckState(Qt.CheckState.Checked if wanted else Qt.CheckState.Unchecked)
 
 
-class PatrolFormDialog(QDialog):
+class PatrolFormDialog(GuardedDialog):
     """`patrol` None records a new patrol; otherwise its values are shown and saving updates it."""
 
     def __init__(

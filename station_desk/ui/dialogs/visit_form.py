@@ -10,7 +10,6 @@ from PySide6.QtCore import QDate, QTime
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -27,6 +26,7 @@ from station_desk.services.context import Actor
 from station_desk.services.reception import ScheduleInput, VisitInput, add_visit, create_schedule, update_visit
 from station_desk.ui.context import AppContext, describe_error
 from station_desk.ui.dialogs.form_dialog import form_footer
+from station_desk.ui.dialogs.unsaved import GuardedDialog
 from station_desk.ui.table_models.reception import VisitRow, outcome_label
 from station_desk.ui.widgets.forms import EnterMovesOn, Field, FieldSet, date_edit, date_from_edit
 
@@ -37,7 +37,7 @@ def weekday_names() -> list[str]:
     return [str(days[index]) for index in range(7)]
 
 
-class _FormDialog(QDialog):
+class _FormDialog(GuardedDialog):
     """Save and Cancel, Ctrl+S, Enter moves on, and errors shown under their fields or at the bottom."""
 
     def __init__(self, context: AppContext, title: str, parent: QWidget | None) -> None:

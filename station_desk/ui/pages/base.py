@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from collections.abc import Callable
+
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from station_desk.ui.context import AppContext
 
@@ -24,6 +27,21 @@ class Page(QWidget):
         self.layout_.addWidget(self.title_label)
         context.data_changed.connect(self._on_data_changed)
         context.language_changed.connect(lambda _language: self.retranslate())
+
+    def add_shortcuts(self, *, new: Callable[[], object] | None = None, find: QLineEdit | None = None) -> None:
+        """Ctrl+N records something new and Ctrl+F goes to the search box, on whichever page is showing.
+
+        Pages sit in one window; Qt lets only the visible page's shortcut fire, so the keys never clash.
+        """
+        if new is not None:
+            QShortcut(QKeySequence.StandardKey.New, self, new)
+        if find is not None:
+
+            def go_to_search() -> None:
+                find.setFocus()
+                find.selectAll()
+
+            QShortcut(QKeySequence.StandardKey.Find, self, go_to_search)
 
     def title(self) -> str:
         raise NotImplementedError

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QTabWidget
+from PySide6.QtWidgets import QDialog, QTabWidget
 
 from station_desk.i18n import _
 from station_desk.ui.context import AppContext
 from station_desk.ui.pages.base import Page
 from station_desk.ui.pages.community_plan import PlanTab
-from station_desk.ui.pages.community_tabs import MeetingsTab, PreventionTab, ThreatsTab
+from station_desk.ui.pages.community_tabs import ListTab, MeetingsTab, PreventionTab, ThreatsTab
 
 
 class CommunityPage(Page):
@@ -25,6 +25,14 @@ class CommunityPage(Page):
         for tab in (self.meetings, self.prevention, self.threats, self.plan):
             self.tabs.addTab(tab, "")
         self.layout_.addWidget(self.tabs, 1)
+        self.add_shortcuts(new=self.new_on_current_tab)
+
+    def new_on_current_tab(self) -> QDialog | None:
+        """Ctrl+N: a new meeting, event, threat or plan, after the tab that is showing."""
+        tab = self.tabs.currentWidget()
+        if isinstance(tab, PlanTab):
+            return tab.new_plan()
+        return tab.new_record() if isinstance(tab, ListTab) else None
 
     def title(self) -> str:
         return _("Community")

@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 
 import qtawesome as qta
 from PySide6.QtCore import QModelIndex, Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -72,7 +71,7 @@ class IncidentsPage(Page):
             " padding: 6px 14px; border-radius: 4px; font-weight: bold; }"
         )
         self.new_button.clicked.connect(lambda: self.open_incident(None))
-        QShortcut(QKeySequence("Ctrl+N"), self, lambda: self.open_incident(None))
+        self.add_shortcuts(new=lambda: self.open_incident(None), find=self.search_edit)
 
         self._filter_labels: list[QLabel] = []
         self.category_box = QComboBox()

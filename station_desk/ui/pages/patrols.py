@@ -170,6 +170,7 @@ class PatrolsPage(Page):
         self.this_button.clicked.connect(lambda: self.show_month(None))
         self.filter_edit.textChanged.connect(self._filter)
         self.new_button.clicked.connect(lambda: self.open_form(None))
+        self.add_shortcuts(new=lambda: self.open_form(None), find=self.filter_edit)
         self.table.doubleClicked.connect(self._edit_at)
         self.table.activated.connect(self._edit_at)
 

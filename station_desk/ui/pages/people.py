@@ -147,6 +147,7 @@ class PeoplePage(Page):
         self.new_button = QPushButton(qta.icon("mdi6.account-plus-outline"), "")
         self.new_button.setDefault(True)
         self.new_button.clicked.connect(self.new_person)
+        self.add_shortcuts(new=self.new_person, find=self.search)
         self.edit_button = QPushButton(qta.icon("mdi6.pencil-outline"), "")
         self.edit_button.setEnabled(False)
         self.edit_button.clicked.connect(self.edit_person)

@@ -245,6 +245,7 @@ class ReceptionPage(Page):
         self.held_button.clicked.connect(lambda: self.mark(held=True))
         self.not_held_button.clicked.connect(lambda: self.mark(held=False))
         self.visit_button.clicked.connect(lambda: self.open_visit_form())
+        self.add_shortcuts(new=self.open_visit_form)
         self.visit_table.doubleClicked.connect(lambda index: self._edit_visit(self.visit_model, index))
         self.follow_up_table.doubleClicked.connect(lambda index: self._edit_visit(self.follow_up_model, index))
 

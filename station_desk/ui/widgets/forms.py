@@ -46,10 +46,13 @@ class Field(QWidget):
     def set_label(self, text: str) -> None:
         self.label.setText(f"{text} *" if self.required else text)
         self.label.setToolTip(_("Required") if self.required else "")
+        # Screen readers announce the field by its label; the message under it becomes its description.
+        self.editor.setAccessibleName(text)
 
     def show_message(self, text: str | None) -> None:
         self.message.setText(text or "")
         self.message.setVisible(bool(text))
+        self.editor.setAccessibleDescription(text or "")
 
 
 class FieldSet:
