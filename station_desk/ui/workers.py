@@ -40,6 +40,20 @@ def collect_garbage_on_the_ui_thread() -> None:
     app.setProperty("station_desk_gc", True)
 
 
+def deliver(callback: Callback, value: Any) -> None:
+    """Hand a result to the UI; a window closed while its work ran has nothing left to update.
+
+    The work itself is done (a write is committed); only the closed form's widgets are gone, and PySide6 says so
+    with a RuntimeError naming the deleted C++ object.
+    """
+    try:
+        callback(value)
+    except RuntimeError as error:
+        if "already deleted" not in str(error):
+            raise
+        log.debug("result for a closed window dropped: %s", error)
+
+
 class Workers(QObject):
     """The app's queues; `write` jobs run one at a time, in the order they were asked for."""
 
@@ -93,7 +107,7 @@ class Workers(QObject):
             _work, on_done, on_error = self._jobs.pop(number)
             callback = on_done if succeeded else on_error
             if callback is not None:
-                callback(value)
+                deliver(callback, value)
 
     def read(
         self,
