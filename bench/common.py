@@ -15,15 +15,15 @@ RESULTS = Path(__file__).resolve().parent / "results"
 LARGE_INCIDENTS = 100_000
 
 
-def large_station() -> tuple[Paths, accounts.StationHandle]:
-    """A demo station with 100,000 incidents, built once and kept in bench/results/ (git-ignored)."""
+def large_station(incidents: int = LARGE_INCIDENTS) -> tuple[Paths, accounts.StationHandle]:
+    """A twelve-month demo station with `incidents` incidents, built once and kept in bench/results/ (git-ignored)."""
     from station_desk.services import demo
 
-    paths = resolve_paths(RESULTS / f"station-{LARGE_INCIDENTS}")
+    paths = resolve_paths(RESULTS / f"station-{incidents}")
     if not paths.database.exists():
-        print(f"building a station with {LARGE_INCIDENTS:,} incidents in {paths.data_dir} (once) ...", flush=True)
+        print(f"building a station with {incidents:,} incidents in {paths.data_dir} (once) ...", flush=True)
         started = time.perf_counter()
-        demo.build_demo_station(paths=paths, language="uk", months=12, seed=1, incidents=LARGE_INCIDENTS)
+        demo.build_demo_station(paths=paths, language="uk", months=12, seed=1, incidents=incidents)
         print(f"  built in {time.perf_counter() - started:.1f} s", flush=True)
     handle = accounts.open_station(paths=paths, username=demo.DEMO_COMMANDER, password=demo.DEMO_COMMANDER_PASSWORD)
     return paths, handle

@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlmodel import func, select
 
 from station_desk import __version__, db, i18n
+from station_desk.cli_reports import add_report_commands
 from station_desk.config import Paths, load_settings, resolve_paths, save_settings
 from station_desk.errors import StationDeskError
 from station_desk.i18n import _
@@ -228,6 +229,10 @@ def demo_paths(args: argparse.Namespace) -> Paths:
 
 def cmd_default(args: argparse.Namespace) -> int:
     """No sub-command: open the app; with --demo, on the demo station (built first if absent)."""
+    if args.self_test:
+        from station_desk.self_test import run
+
+        return run()
     from station_desk import app
 
     if not args.demo:
@@ -268,6 +273,9 @@ def build_parser() -> argparse.ArgumentParser:
     common = _common_options(argparse.SUPPRESS)
     parser.add_argument("--version", action="version", version=__version__)
     parser.add_argument("--demo", action="store_true", help=_("open the demo station, building it first if absent"))
+    parser.add_argument(
+        "--self-test", action="store_true", help=_("check that this installation works, in a temporary folder")
+    )
     parser.add_argument("--locale", choices=i18n.LANGUAGES, default=None, help=_("language of the demo station"))
     parser.set_defaults(handler=cmd_default)
     commands = parser.add_subparsers(dest="command")
@@ -310,6 +318,8 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--out", required=True, help=_("folder to write into"))
     export.add_argument("--purpose", default="export", help=_("why the data leaves the station (audited)"))
     export.set_defaults(handler=cmd_export)
+
+    add_report_commands(commands, common, _login)
 
     info = commands.add_parser("info", parents=[common], help=_("show what the station holds"))
     info.set_defaults(handler=cmd_info)

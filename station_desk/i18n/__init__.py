@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import gettext as _gettext
 import io
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from functools import cache
 
@@ -59,6 +62,11 @@ _current_language = DEFAULT_LANGUAGE
 
 @cache
 def _translations(language: str) -> _gettext.NullTranslations:
+    # An installed build ships compiled catalogs (build_installer.py); a source checkout reads the .po files.
+    compiled = resource_path("locale", language, "LC_MESSAGES", f"{DOMAIN}.mo")
+    if compiled.exists():
+        with compiled.open("rb") as handle:
+            return _gettext.GNUTranslations(handle)
     catalog_language = "sr" if language == "sr_Latn" else language
     po_file = resource_path("locale", catalog_language, "LC_MESSAGES", f"{DOMAIN}.po")
     if not po_file.exists():
@@ -87,18 +95,36 @@ def set_language(language: str) -> None:
     _current_language = language
 
 
+# A report in another language is typeset on a worker thread; its language must not leak into the UI's.
+_this_thread = threading.local()
+
+
+@contextmanager
+def language_on_this_thread(language: str) -> Iterator[None]:
+    """Within the block, this thread (only) translates and formats in `language`."""
+    if language not in LANGUAGES:
+        raise ValueError(f"unknown language {language!r}; choose one of {', '.join(LANGUAGES)}")
+    previous = getattr(_this_thread, "language", None)
+    _this_thread.language = language
+    try:
+        yield
+    finally:
+        _this_thread.language = previous
+
+
 def current_language() -> str:
-    return _current_language
+    language: str | None = getattr(_this_thread, "language", None)
+    return language or _current_language
 
 
 def gettext(message: str) -> str:
     """Translate into the current language."""
-    return _translations(_current_language).gettext(message)
+    return _translations(current_language()).gettext(message)
 
 
 def ngettext(singular: str, plural: str, count: int) -> str:
     """Translate with the plural form CLDR gives for count (uk and pl: one, few, many)."""
-    return _translations(_current_language).ngettext(singular, plural, count)
+    return _translations(current_language()).ngettext(singular, plural, count)
 
 
 def translate_in(language: str, message: str) -> str:
@@ -115,7 +141,7 @@ _ = gettext
 
 
 def babel_locale(language: str | None = None) -> Locale:
-    return Locale.parse(BABEL_LOCALES[language or _current_language])
+    return Locale.parse(BABEL_LOCALES[language or current_language()])
 
 
 def format_date(value: date, language: str | None = None, length: str = "short") -> str:

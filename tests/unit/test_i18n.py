@@ -31,3 +31,26 @@ def test_unknown_language_is_refused() -> None:
 
 def test_serbian_latin_transliteration() -> None:
     assert i18n.serbian_to_latin("Ђурђевић Љубица Њ {name}") == "Đurđević Ljubica Nj {name}"
+
+
+def test_a_report_language_on_a_worker_thread_does_not_reach_other_threads() -> None:
+    import threading
+
+    i18n.set_language("en")
+    seen: list[str] = []
+    inside = threading.Event()
+    release = threading.Event()
+
+    def typeset_in_polish() -> None:
+        with i18n.language_on_this_thread("pl"):
+            seen.append(i18n.gettext("Today"))
+            inside.set()
+            release.wait(5)
+
+    worker = threading.Thread(target=typeset_in_polish)
+    worker.start()
+    inside.wait(5)
+    assert i18n.gettext("Today") == "Today" and i18n.current_language() == "en"  # the UI thread stays English
+    release.set()
+    worker.join()
+    assert seen == ["Dziś"]
