@@ -55,6 +55,7 @@ def shoot(language: str, work: Path) -> list[Path]:
     from station_desk.ui.context import AppContext
     from station_desk.ui.dialogs.incident_form import IncidentForm
     from station_desk.ui.main_window import MainWindow
+    from station_desk.ui.pages.reports import ReportsPage
 
     station_language = language.replace("_Latn", "")
     paths = resolve_paths(work / f"station-{station_language}")
@@ -71,6 +72,14 @@ def shoot(language: str, work: Path) -> list[Path]:
     for row, page in enumerate(window.pages):
         window.sidebar.setCurrentRow(row)
         pump(app, 1.0)
+        if isinstance(page, ReportsPage):
+            # The page is worth a picture with a report in its preview.
+            page.purpose_edit.setText("Monthly review")
+            page.build()
+            deadline = time.monotonic() + 60
+            while not page.page_images and time.monotonic() < deadline:
+                pump(app, 0.2)
+            pump(app, 0.5)
         target = OUT / f"{language}-{row + 1:02d}-{type(page).__name__.removesuffix('Page').lower()}.png"
         save(window, target)
         written.append(target)
