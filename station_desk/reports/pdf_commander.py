@@ -20,7 +20,7 @@ from station_desk.reports.labels import (
     incident_status_label,
     label,
 )
-from station_desk.reports.pdf_common import RenderContext, compared_table, trend_drawing
+from station_desk.reports.pdf_common import RenderContext, compared_table, heading, trend_drawing
 from station_desk.reports.typesetting import (
     FRAME_WIDTH,
     capitalized,
@@ -47,10 +47,6 @@ def commander_story(context: RenderContext) -> list[Flowable]:
     story += _incident_list(context)
     story += _signatures(context)
     return story
-
-
-def _heading(text: str) -> list[Flowable]:
-    return [CondPageBreak(40 * mm), para(text, "h1")]
 
 
 def _cover(c: RenderContext) -> list[Flowable]:
@@ -109,7 +105,7 @@ def _beat(c: RenderContext) -> list[Flowable]:
 
 def _incidents(c: RenderContext) -> list[Flowable]:
     i, lang = c.figures.incidents, c.language
-    story = _heading(_("2. Incidents"))
+    story = heading(_("2. Incidents"))
     story += compared_table(_("Incidents"), [(_("All incidents"), i.this_month, i.last_month, i.same_month_last_year)],
                             c.n)  # fmt: skip
     sections = [
@@ -148,7 +144,7 @@ def _open_items(c: RenderContext) -> list[Flowable]:
     o, lang, zone = c.figures.open_items, c.language, ZoneInfo(c.figures.period.timezone)
     rows = [(capitalized(incident_status_label(item.key)), c.n(item.count)) for item in o.by_status]
     rows += [(_("Open, in all"), c.n(o.open_count)), (_("Overdue"), c.n(o.overdue_count))]
-    story = [*_heading(_("3. Open and overdue items")), *key_values(rows)]
+    story = [*heading(_("3. Open and overdue items")), *key_values(rows)]
     if o.overdue:
         data = [[_("Number"), _("Category"), _("Due on"), _("Status")]]
         data += [[item.number, item.category_name, short_date(item.due_on.astimezone(zone).date(), lang),
@@ -161,7 +157,7 @@ def _open_items(c: RenderContext) -> list[Flowable]:
 
 def _domestic_violence(c: RenderContext) -> list[Flowable]:
     d = c.figures.domestic_violence
-    story = _heading(_("4. Domestic violence"))
+    story = heading(_("4. Domestic violence"))
     story += compared_table(_("Calls"), [(_("Domestic violence calls"), d.calls, d.calls_last_month,
                                           d.calls_same_month_last_year)], c.n)  # fmt: skip
     rows = [(_("Risk level: {name}").format(name=label(RISK_LABELS, r.key)), c.n(r.count)) for r in d.risk_levels]
@@ -190,7 +186,7 @@ def _reception_and_community(c: RenderContext) -> list[Flowable]:
         (_("Resolved"), c.n(r.resolved)),
     ]
     rows += [(_("Outcome: {name}").format(name=label(VISIT_OUTCOME_LABELS, o.key)), c.n(o.count)) for o in r.outcomes]
-    story = [*_heading(_("5. Citizen reception")), *key_values(rows)]
+    story = [*heading(_("5. Citizen reception")), *key_values(rows)]
     if r.topics:
         story += [para(_("Topics"), "h2"), *key_values([(topic.key, c.n(topic.count)) for topic in r.topics])]
     rows = [
@@ -202,7 +198,7 @@ def _reception_and_community(c: RenderContext) -> list[Flowable]:
     ]
     rows += [(_("Threats: {name}").format(name=label(THREAT_STATUS_LABELS, s.key)), c.n(s.count))
              for s in m.threats_by_status]  # fmt: skip
-    story += [*_heading(_("6. Community work and threats")), *key_values(rows)]
+    story += [*heading(_("6. Community work and threats")), *key_values(rows)]
     if m.plans:
         data = [[_("Priority plan"), _("Actions"), _("Actions done"), _("Actions overdue")]]
         data += [[plan.problem, c.n(plan.actions_total), c.n(plan.actions_done), c.n(plan.actions_overdue)]
@@ -217,7 +213,7 @@ def _reception_and_community(c: RenderContext) -> list[Flowable]:
         (_("Arrests"), c.n(t.arrests)),
         (_("People held"), c.n(t.people_held)),
     ]
-    return story + [*_heading(_("7. Traffic and custody")), *key_values(rows)]
+    return story + [*heading(_("7. Traffic and custody")), *key_values(rows)]
 
 
 def _incident_list(c: RenderContext) -> list[Flowable]:

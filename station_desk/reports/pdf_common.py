@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from reportlab.platypus import Flowable
+from reportlab.lib.units import mm
+from reportlab.platypus import CondPageBreak, Flowable
 
 from station_desk.i18n import _
 from station_desk.reports.charts import trend_chart
 from station_desk.reports.details import StationDetails
 from station_desk.reports.figures import MonthFigures
-from station_desk.reports.typesetting import FRAME_WIDTH, month_short, number, table
+from station_desk.reports.typesetting import FRAME_WIDTH, month_short, number, para, table
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,11 @@ class RenderContext:
 
     def n(self, value: float) -> str:
         return number(value, self.language)
+
+
+def heading(text: str) -> list[Flowable]:
+    """A section heading that moves to the next page rather than stand alone at the foot of one."""
+    return [CondPageBreak(40 * mm), para(text, "h1")]
 
 
 def compared_header(first: str) -> list[str]:

@@ -6,12 +6,12 @@ from datetime import time
 
 from babel.dates import format_time, get_day_names
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer
+from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from station_desk.i18n import _, babel_locale
 from station_desk.reports.charts import bar_chart
 from station_desk.reports.labels import THREAT_STATUS_LABELS, VISIT_OUTCOME_LABELS, iccs_section_name, label
-from station_desk.reports.pdf_common import RenderContext, compared_table, trend_drawing, trend_labels
+from station_desk.reports.pdf_common import RenderContext, compared_table, heading, trend_drawing, trend_labels
 from station_desk.reports.typesetting import (
     FRAME_WIDTH,
     SMALL_COUNT,
@@ -37,10 +37,6 @@ def community_story(context: RenderContext) -> list[Flowable]:
     return story
 
 
-def _heading(text: str) -> list[Flowable]:
-    return [CondPageBreak(40 * mm), para(text, "h1")]
-
-
 def _title(c: RenderContext) -> list[Flowable]:
     p = c.figures.period
     return [
@@ -63,7 +59,7 @@ def _situation(c: RenderContext) -> list[Flowable]:
     def count(value: int) -> str:
         return public_count(value, lang)
 
-    story = _heading(_("The overall situation"))
+    story = heading(_("The overall situation"))
     story += compared_table(_("Incidents"), [(_("All incidents"), i.this_month, i.last_month, i.same_month_last_year)],
                             count)  # fmt: skip
     story.append(para(_("Share of this month's incidents already closed: {share}.").format(
@@ -95,7 +91,7 @@ def _trend(c: RenderContext) -> list[Flowable]:
              for name, m in zip(months, c.figures.trend, strict=True)]  # fmt: skip
     d = c.figures.domestic_violence
     return [
-        *_heading(_("Twelve months")),
+        *heading(_("Twelve months")),
         KeepTogether([trend_drawing(c, with_domestic_violence=False)]),
         para(_("Domestic violence: numbers only"), "h2"),
         *compared_table(
@@ -126,7 +122,7 @@ def _police_work(c: RenderContext) -> list[Flowable]:
         (_("Prevention events (schools, road safety, seniors)"), c.n(m.prevention_events)),
         (_("Audience of prevention events"), c.n(m.prevention_audience)),
     ]
-    return [*_heading(_("The police in the community")), *key_values(rows)]
+    return [*heading(_("The police in the community")), *key_values(rows)]
 
 
 def _raised_and_done(c: RenderContext) -> list[Flowable]:
@@ -135,7 +131,7 @@ def _raised_and_done(c: RenderContext) -> list[Flowable]:
     def count(value: int) -> str:
         return public_count(value, lang)
 
-    story = _heading(_("What residents raised and what was done"))
+    story = heading(_("What residents raised and what was done"))
     rows = [(_("Threats flagged by residents"), count(m.threats))]
     rows += [(label(THREAT_STATUS_LABELS, s.key), count(s.count)) for s in m.threats_by_status if s.count]
     story += [para(_("Threats flagged by residents, by what became of them"), "h2"), *key_values(rows)]
@@ -166,14 +162,14 @@ def _requests_and_contacts(c: RenderContext) -> list[Flowable]:
         _("Warn older neighbours about telephone scams: the police never ask for money by phone."),
         _("Come to the reception hours or to a meeting with any concern about safety in your village."),
     ]
-    story = _heading(_("Requests to the community"))
+    story = heading(_("Requests to the community"))
     story += [para(f"• {text}") for text in requests]
     contacts = [(_("Station"), p.station_name)]
     if details.address:
         contacts.append((_("Address"), details.address))
     if details.phone:
         contacts.append((_("Telephone"), details.phone))
-    story += [*_heading(_("Contacts and reception hours")), *key_values(contacts, label_width=0.25, numbers=False)]
+    story += [*heading(_("Contacts and reception hours")), *key_values(contacts, label_width=0.25, numbers=False)]
     if details.reception:
         days = get_day_names("wide", context="stand-alone", locale=locale)
         data = [[_("Day"), _("Hours"), _("Place")]]
