@@ -62,21 +62,13 @@ def platform_tag() -> str:
 def compile_catalogs(target: Path) -> None:
     """resources/locale/<lang>/LC_MESSAGES/station_desk.po -> target/<lang>/LC_MESSAGES/station_desk.mo."""
     from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
 
     sys.path.insert(0, str(ROOT))
-    from station_desk.i18n import serbian_to_latin
+    from station_desk.i18n import read_catalog
 
     for language in (*LANGUAGES, "sr_Latn"):
         source = ROOT / "resources" / "locale" / language.removesuffix("_Latn") / "LC_MESSAGES" / "station_desk.po"
-        with source.open("rb") as handle:
-            catalog = read_po(handle, locale=language.removesuffix("_Latn"))
-        if language == "sr_Latn":
-            for message in catalog:
-                if message.id and isinstance(message.string, str):
-                    message.string = serbian_to_latin(message.string)
-                elif message.id and message.string:
-                    message.string = tuple(serbian_to_latin(form) for form in message.string)
+        catalog = read_catalog(source, language)
         folder = target / language / "LC_MESSAGES"
         folder.mkdir(parents=True, exist_ok=True)
         with (folder / "station_desk.mo").open("wb") as handle:

@@ -23,6 +23,8 @@ DATABASE_KEY_BYTES = 32
 RECOVERY_SLOT = "recovery"
 # About 0.2-0.4 s on an old laptop: slow for guessing, bearable at login. Stored per slot so it can grow.
 DEFAULT_KDF = {"time_cost": 3, "memory_cost": 64 * 1024, "parallelism": 2}
+# For stations made to be thrown away (tests, screenshots, --self-test): unlocking them in a millisecond is the point.
+THROWAWAY_KDF = {"time_cost": 1, "memory_cost": 8 * 1024, "parallelism": 1}
 # Free tries before the delay starts; then 2, 4, 8 ... seconds, at most five minutes.
 FREE_ATTEMPTS = 3
 MAX_DELAY_SECONDS = 300

@@ -14,8 +14,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from station_desk.keys import THROWAWAY_KDF
+
 PASSWORD = "self-test-password-1"
-FAST_KDF = {"time_cost": 1, "memory_cost": 8 * 1024, "parallelism": 1}  # a throwaway station
 NARRATIVE = "Самоперевірка: викрадено велосипед біля школи."
 
 
@@ -50,7 +51,7 @@ class SelfTest:
             username="selftest",
             full_name="Самоперевірка",
             password=PASSWORD,
-            kdf=FAST_KDF,
+            kdf=THROWAWAY_KDF,
         )
         handle.close()
         return str(self.paths.database)

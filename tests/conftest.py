@@ -14,11 +14,12 @@ from sqlmodel import Session
 
 from station_desk import db, i18n
 from station_desk.config import Paths, resolve_paths
+from station_desk.keys import THROWAWAY_KDF
 from station_desk.services.accounts import StationHandle, add_user, init_station
 from station_desk.services.context import Actor
 
 # Cheap argon2id settings for tests only; the real default stays in keys.DEFAULT_KDF.
-TEST_KDF = {"time_cost": 1, "memory_cost": 8 * 1024, "parallelism": 1}
+TEST_KDF = THROWAWAY_KDF
 COMMANDER_PASSWORD = "commander-pass-1"
 OFFICER_PASSWORD = "officer-pass-1"
 

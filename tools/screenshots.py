@@ -20,7 +20,6 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "screenshots"
 # Fixed, so the pictures change only when the UI does.
 DEMO_NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
-FAST_KDF = {"time_cost": 1, "memory_cost": 8 * 1024, "parallelism": 1}  # a throwaway demo, not a real station
 SIZE = (1366, 768)
 
 
@@ -51,6 +50,7 @@ def shoot(language: str, work: Path) -> list[Path]:
 
     from station_desk import app as app_module
     from station_desk.config import resolve_paths
+    from station_desk.keys import THROWAWAY_KDF
     from station_desk.services import accounts, demo
     from station_desk.ui.context import AppContext
     from station_desk.ui.dialogs.incident_form import IncidentForm
@@ -60,7 +60,9 @@ def shoot(language: str, work: Path) -> list[Path]:
     station_language = language.replace("_Latn", "")
     paths = resolve_paths(work / f"station-{station_language}")
     if not paths.database.exists():
-        demo.build_demo_station(paths=paths, language=station_language, months=3, seed=1, kdf=FAST_KDF, now=DEMO_NOW)
+        demo.build_demo_station(
+            paths=paths, language=station_language, months=3, seed=1, kdf=THROWAWAY_KDF, now=DEMO_NOW
+        )
     app = app_module.make_application(sys.argv[:1])
     app_module.apply_language(language)
     handle = accounts.open_station(paths=paths, username=demo.DEMO_COMMANDER, password=demo.DEMO_COMMANDER_PASSWORD)

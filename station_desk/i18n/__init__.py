@@ -9,10 +9,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from functools import cache
+from pathlib import Path
 
 from babel import Locale
 from babel.dates import format_date as _babel_format_date
 from babel.dates import format_datetime as _babel_format_datetime
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -60,19 +62,10 @@ def serbian_to_latin(text: str) -> str:
 _current_language = DEFAULT_LANGUAGE
 
 
-@cache
-def _translations(language: str) -> _gettext.NullTranslations:
-    # An installed build ships compiled catalogs (build_installer.py); a source checkout reads the .po files.
-    compiled = resource_path("locale", language, "LC_MESSAGES", f"{DOMAIN}.mo")
-    if compiled.exists():
-        with compiled.open("rb") as handle:
-            return _gettext.GNUTranslations(handle)
-    catalog_language = "sr" if language == "sr_Latn" else language
-    po_file = resource_path("locale", catalog_language, "LC_MESSAGES", f"{DOMAIN}.po")
-    if not po_file.exists():
-        return _gettext.NullTranslations()
+def read_catalog(po_file: Path, language: str) -> Catalog:
+    """A .po catalog as Babel reads it; for sr_Latn the Cyrillic catalog, transliterated."""
     with po_file.open("rb") as handle:
-        catalog = read_po(handle, locale=catalog_language)
+        catalog = read_po(handle, locale=language.removesuffix("_Latn"))
     if language == "sr_Latn":
         for message in catalog:
             if not message.id:
@@ -80,7 +73,21 @@ def _translations(language: str) -> _gettext.NullTranslations:
             if isinstance(message.string, str):
                 message.string = serbian_to_latin(message.string)
             elif message.string:
-                message.string = [serbian_to_latin(form) for form in message.string]
+                message.string = tuple(serbian_to_latin(form) for form in message.string)
+    return catalog
+
+
+@cache
+def _translations(language: str) -> _gettext.NullTranslations:
+    # An installed build ships compiled catalogs (build_installer.py); a source checkout reads the .po files.
+    compiled = resource_path("locale", language, "LC_MESSAGES", f"{DOMAIN}.mo")
+    if compiled.exists():
+        with compiled.open("rb") as handle:
+            return _gettext.GNUTranslations(handle)
+    po_file = resource_path("locale", language.removesuffix("_Latn"), "LC_MESSAGES", f"{DOMAIN}.po")
+    if not po_file.exists():
+        return _gettext.NullTranslations()
+    catalog = read_catalog(po_file, language)
     buffer = io.BytesIO()
     write_mo(buffer, catalog)
     buffer.seek(0)

@@ -47,6 +47,19 @@ def _axis_top(largest: float) -> tuple[int, int]:
     return step, max(step, ceil(max(largest, 1) / step) * step)
 
 
+def _style_value_axis(
+    chart: HorizontalBarChart | HorizontalLineChart, series: Sequence[Sequence[float]], value_text: Formatter
+) -> None:
+    """Bar and line charts share one value axis: from 0 to a round top, grey grid, our font."""
+    step, top = _axis_top(max((max(values, default=0) for values in series), default=0))
+    chart.valueAxis.valueMin, chart.valueAxis.valueMax, chart.valueAxis.valueStep = 0, top, step
+    chart.valueAxis.labels.fontName = FONT
+    chart.valueAxis.labels.fontSize = LABEL_SIZE
+    chart.valueAxis.labelTextFormat = value_text
+    chart.valueAxis.visibleGrid = True
+    chart.valueAxis.gridStrokeColor = colors.HexColor("#dde2e7")
+
+
 def _legend(names: Sequence[str], x: float, y: float, columns: int) -> Legend:
     legend = Legend()
     legend.x, legend.y = x, y
@@ -95,13 +108,7 @@ def bar_chart(
     chart.categoryAxis.labels.boxAnchor = "e"
     chart.categoryAxis.labels.dx = -3
     chart.categoryAxis.strokeColor = colors.grey
-    step, top = _axis_top(max((max(values, default=0) for values in series), default=0))
-    chart.valueAxis.valueMin, chart.valueAxis.valueMax, chart.valueAxis.valueStep = 0, top, step
-    chart.valueAxis.labels.fontName = FONT
-    chart.valueAxis.labels.fontSize = LABEL_SIZE
-    chart.valueAxis.labelTextFormat = value_text
-    chart.valueAxis.visibleGrid = True
-    chart.valueAxis.gridStrokeColor = colors.HexColor("#dde2e7")
+    _style_value_axis(chart, series, value_text)
     chart.valueAxis.strokeColor = colors.grey
     chart.barSpacing = 1
     chart.groupSpacing = 4
@@ -156,13 +163,7 @@ def trend_chart(
     else:
         chart.categoryAxis.labels.boxAnchor = "n"
     chart.categoryAxis.labels.dy = -3
-    step, top = _axis_top(max((max(values, default=0) for values in series), default=0))
-    chart.valueAxis.valueMin, chart.valueAxis.valueMax, chart.valueAxis.valueStep = 0, top, step
-    chart.valueAxis.labels.fontName = FONT
-    chart.valueAxis.labels.fontSize = LABEL_SIZE
-    chart.valueAxis.labelTextFormat = value_text
-    chart.valueAxis.visibleGrid = True
-    chart.valueAxis.gridStrokeColor = colors.HexColor("#dde2e7")
+    _style_value_axis(chart, series, value_text)
     for index in range(len(series)):
         chart.lines[index].strokeColor = SERIES_COLOURS[index % len(SERIES_COLOURS)]
         chart.lines[index].strokeWidth = 1.6

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -105,15 +106,15 @@ def _conditions(actor: Actor, filters: IncidentFilter) -> list[object]:
     return conditions
 
 
-def _sort_expression(key: SortKey) -> Any:
-    # Category and status group by their stored code; an incident without a village sorts as an empty name.
-    return {
-        SortKey.reported_at: col(Incident.reported_at),
-        SortKey.number: col(Incident.number),
-        SortKey.category: col(Incident.category_code),
-        SortKey.village: func.coalesce(col(Village.name), ""),
-        SortKey.status: col(Incident.status),
-    }[key]
+# Each order: the SQL it sorts by, and the same value read from a row (for the next page's cursor).
+# Category and status group by their stored code; an incident without a village sorts as an empty name.
+_SORTS: dict[SortKey, tuple[Any, Callable[[IncidentRow], Any]]] = {
+    SortKey.reported_at: (col(Incident.reported_at), lambda row: row.reported_at),
+    SortKey.number: (col(Incident.number), lambda row: row.number),
+    SortKey.category: (col(Incident.category_code), lambda row: row.category_code),
+    SortKey.village: (func.coalesce(col(Village.name), ""), lambda row: row.village or ""),
+    SortKey.status: (col(Incident.status), lambda row: row.status),
+}
 
 
 def list_incidents(
@@ -128,7 +129,7 @@ def list_incidents(
     """One page, newest first unless `order` says otherwise; pass `cursor_after(last row)` as `after` for the next."""
     order = order or IncidentOrder()
     conditions = _conditions(actor, filters or IncidentFilter())
-    sort = _sort_expression(order.key)
+    sort = _SORTS[order.key][0]
     if after is not None:
         beyond = (
             (sort < after.value, col(Incident.id) < after.id)
@@ -148,15 +149,8 @@ def list_incidents(
 
 
 def cursor_after(row: IncidentRow, order: IncidentOrder | None = None) -> PageCursor:
-    key = (order or IncidentOrder()).key
-    value = {
-        SortKey.reported_at: row.reported_at,
-        SortKey.number: row.number,
-        SortKey.category: row.category_code,
-        SortKey.village: row.village or "",
-        SortKey.status: row.status,
-    }[key]
-    return PageCursor(value=value, id=row.id)
+    value_of = _SORTS[(order or IncidentOrder()).key][1]
+    return PageCursor(value=value_of(row), id=row.id)
 
 
 def count_incidents(*, session: Session, actor: Actor, filters: IncidentFilter | None = None) -> int:

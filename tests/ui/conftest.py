@@ -70,24 +70,23 @@ def demo_paths(demo_template: Path, tmp_path: Path) -> Path:
     return target
 
 
-@pytest.fixture
-def context(demo_paths: Path, qtbot: QtBot) -> Iterator[AppContext]:
-    """The demo commander logged in; the officer's login is demo.DEMO_OFFICER."""
-    handle = accounts.open_station(
-        paths=resolve_paths(demo_paths), username=demo.DEMO_COMMANDER, password=demo.DEMO_COMMANDER_PASSWORD
-    )
+@contextmanager
+def logged_in(demo_paths: Path, username: str, password: str) -> Iterator[AppContext]:
+    handle = accounts.open_station(paths=resolve_paths(demo_paths), username=username, password=password)
     app_context = AppContext(handle)
     yield app_context
     app_context.workers.wait_idle()
     handle.close()
+
+
+@pytest.fixture
+def context(demo_paths: Path, qtbot: QtBot) -> Iterator[AppContext]:
+    """The demo commander logged in; the officer's login is demo.DEMO_OFFICER."""
+    with logged_in(demo_paths, demo.DEMO_COMMANDER, demo.DEMO_COMMANDER_PASSWORD) as app_context:
+        yield app_context
 
 
 @pytest.fixture
 def officer_context(demo_paths: Path, qtbot: QtBot) -> Iterator[AppContext]:
-    handle = accounts.open_station(
-        paths=resolve_paths(demo_paths), username=demo.DEMO_OFFICER, password=demo.DEMO_OFFICER_PASSWORD
-    )
-    app_context = AppContext(handle)
-    yield app_context
-    app_context.workers.wait_idle()
-    handle.close()
+    with logged_in(demo_paths, demo.DEMO_OFFICER, demo.DEMO_OFFICER_PASSWORD) as app_context:
+        yield app_context

@@ -24,6 +24,16 @@ def _window(context: AppContext, qtbot: QtBot) -> MainWindow:
     return window
 
 
+def _new_patrol_form(context: AppContext, qtbot: QtBot) -> PatrolFormDialog:
+    page = _window(context, qtbot).show_page(PatrolsPage)
+    assert isinstance(page, PatrolsPage)
+    qtbot.waitUntil(lambda: page.data is not None)  # the form needs the station's villages and officers
+    form = page.open_form(None)
+    assert form is not None
+    qtbot.waitUntil(form.isVisible)
+    return form
+
+
 def _patrols(context: AppContext) -> int:
     with Session(context.handle.engine) as session:
         return session.exec(select(func.count()).select_from(Patrol)).one()
@@ -71,24 +81,12 @@ def test_ctrl_n_opens_a_new_patrol_and_escape_asks_before_losing_what_was_typed(
 
 
 def test_escape_on_an_untouched_form_closes_it_without_a_question(context: AppContext, qtbot: QtBot) -> None:
-    window = _window(context, qtbot)
-    page = window.show_page(PatrolsPage)
-    assert isinstance(page, PatrolsPage)
-    qtbot.waitUntil(lambda: page.data is not None)  # the form needs the station's villages and officers
-    form = page.open_form(None)
-    assert form is not None
-    qtbot.waitUntil(form.isVisible)
+    form = _new_patrol_form(context, qtbot)
     qtbot.keyClick(form, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not form.isVisible())
     assert form.discard_question is None
 
 
 def test_fields_carry_their_label_as_accessible_name(context: AppContext, qtbot: QtBot) -> None:
-    window = _window(context, qtbot)
-    page = window.show_page(PatrolsPage)
-    assert isinstance(page, PatrolsPage)
-    qtbot.waitUntil(lambda: page.data is not None)  # the form needs the station's villages and officers
-    form = page.open_form(None)
-    assert form is not None
-    qtbot.waitUntil(form.isVisible)
+    form = _new_patrol_form(context, qtbot)
     assert form.km_edit.accessibleName() == "Kilometres driven or walked"

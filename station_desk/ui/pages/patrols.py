@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import qtawesome as qta
@@ -23,6 +23,7 @@ from station_desk.models import PatrolVillage, Station, User, Village
 from station_desk.models.enums import PatrolMode
 from station_desk.services.context import Actor
 from station_desk.services.patrols import list_patrols
+from station_desk.services.today import month_bounds as months_around
 from station_desk.ui.context import AppContext, describe_error
 from station_desk.ui.dialogs.patrol_form import Choice, PatrolFormDialog
 from station_desk.ui.pages.base import Page
@@ -47,10 +48,8 @@ class PatrolMonth:
 
 def month_bounds(month: date, timezone: str) -> tuple[datetime, datetime]:
     """The month from local midnight of its first day to that of the next month's, in UTC."""
-    zone = ZoneInfo(timezone)
-    following = (month.replace(day=1) + timedelta(days=32)).replace(day=1)
-    since = datetime.combine(month.replace(day=1), time.min, zone).astimezone(UTC)
-    return since, datetime.combine(following, time.min, zone).astimezone(UTC)
+    _previous, since, until = months_around(month, ZoneInfo(timezone))
+    return since, until
 
 
 def load_month(session: Session, actor: Actor, month: date | None) -> PatrolMonth:

@@ -23,12 +23,13 @@ from PySide6.QtWidgets import (
 )
 from sqlmodel import Session, col, select
 
-from station_desk.i18n import _, current_language, format_date, ngettext, serbian_to_latin
+from station_desk.i18n import _, current_language, format_date, ngettext
 from station_desk.models import Category, Incident, Involvement, Person
 from station_desk.models.enums import InvolvementRole
 from station_desk.services import people
 from station_desk.services.context import Actor
 from station_desk.services.incidents import status_label
+from station_desk.services.today import category_name
 from station_desk.ui.context import AppContext, describe_error
 from station_desk.ui.dialogs.person_form import PersonDialog, role_labels
 from station_desk.ui.pages.base import Page
@@ -43,12 +44,6 @@ PersonIncident = tuple[Incident, Involvement]
 
 def full_name(person: Person) -> str:
     return " ".join(part for part in (person.last_name, person.first_name, person.patronymic) if part)
-
-
-def category_name(category: Category, language: str) -> str:
-    if language == "sr_Latn":
-        return serbian_to_latin(category.name_sr)
-    return str(getattr(category, f"name_{language}", None) or category.name_en)
 
 
 @dataclass

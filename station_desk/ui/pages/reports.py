@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import qtawesome as qta
 from babel.dates import format_date as babel_format_date
@@ -29,11 +30,13 @@ from sqlmodel import Session
 
 from station_desk.i18n import LANGUAGE_NAMES, LANGUAGES, _, babel_locale, current_language
 from station_desk.reports.outputs import record_report_output
-from station_desk.reports.preview import PagePixels, render_pages
 from station_desk.services.context import Actor
 from station_desk.ui.context import AppContext, describe_error
 from station_desk.ui.pages.base import Page
 from station_desk.ui.widgets.forms import Field
+
+if TYPE_CHECKING:
+    from station_desk.reports.preview import PagePixels
 
 MONTHS_OFFERED = 24
 
@@ -225,6 +228,8 @@ class ReportsPage(Page):
         if generation != self._generation:
             return
         self.report = report
+        from station_desk.reports.preview import render_pages  # pdfium loads on first use, not at start-up
+
         self.context.workers.read(lambda: render_pages(report.pdf), lambda pages: self._show_pages(generation, pages))
 
     def _show_pages(self, generation: int, pages: list[PagePixels]) -> None:
