@@ -7,6 +7,8 @@ Create Date: 2026-11-23
 Every table of the domain, the FTS5 search index, and the incident categories with their ICCS codes.
 
 """
+import json
+from pathlib import Path
 from typing import Sequence, Union
 
 from alembic import op
@@ -23,64 +25,9 @@ branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
 
-# The local categories officers use, each mapped to the UNODC ICCS code that makes three countries comparable.
-# (code, ICCS code, ICCS section, default legal type, may be domestic violence, uk, pl, sq, sr, en)
-CATEGORIES = [
-    ("assault", "02011", "02", "criminal", True, "Напад, тілесні ушкодження", "Pobicie, naruszenie nietykalności",
-     "Sulm, lëndim trupor", "Напад, телесна повреда", "Assault"),
-    ("threat", "02012", "02", "criminal", True, "Погроза", "Groźba karalna", "Kanosje", "Претња", "Threat"),
-    ("psychological_violence", "0208", "02", "administrative", True, "Психологічне насильство, переслідування",
-     "Przemoc psychiczna, nękanie", "Dhunë psikologjike, ngacmim", "Психичко насиље, прогањање",
-     "Psychological violence, harassment, stalking"),
-    ("insult", "0209", "02", "administrative", False, "Образа, наклеп", "Znieważenie, zniesławienie",
-     "Fyerje, shpifje", "Увреда, клевета", "Insult, defamation"),
-    ("sexual_violence", "0301", "03", "criminal", True, "Сексуальне насильство", "Przemoc seksualna",
-     "Dhunë seksuale", "Сексуално насиље", "Sexual violence"),
-    ("robbery", "0401", "04", "criminal", False, "Грабіж, розбій", "Rozbój", "Grabitje", "Разбојништво",
-     "Robbery"),
-    ("burglary", "0501", "05", "criminal", False, "Крадіжка з проникненням", "Kradzież z włamaniem",
-     "Vjedhje me thyerje", "Провална крађа", "Burglary (house, barn)"),
-    ("theft", "0502", "05", "criminal", False, "Крадіжка", "Kradzież", "Vjedhje", "Крађа", "Theft"),
-    ("vehicle_theft", "05021", "05", "criminal", False, "Крадіжка транспортного засобу", "Kradzież pojazdu",
-     "Vjedhje automjeti", "Крађа возила", "Theft of a vehicle"),
-    ("personal_theft", "05022", "05", "criminal", False, "Крадіжка особистих речей", "Kradzież rzeczy osobistych",
-     "Vjedhje sendesh personale", "Крађа личних ствари", "Theft of personal property"),
-    ("livestock_theft", "05025", "05", "criminal", False, "Крадіжка худоби", "Kradzież zwierząt gospodarskich",
-     "Vjedhje bagëtish", "Крађа стоке", "Theft of livestock"),
-    ("vandalism", "0504", "05", "criminal", False, "Пошкодження майна, підпал", "Zniszczenie mienia, podpalenie",
-     "Dëmtim prone, zjarrvënie", "Оштећење имовине, паљевина", "Vandalism, arson"),
-    ("fraud", "0701", "07", "criminal", False, "Шахрайство", "Oszustwo", "Mashtrim", "Превара",
-     "Fraud (phone scams)"),
-    ("handling_stolen_goods", "0704", "07", "criminal", False, "Збут краденого", "Paserstwo",
-     "Blerje e sendeve të vjedhura", "Прикривање украдених ствари", "Handling stolen goods"),
-    ("drugs", "0601", "06", "criminal", False, "Наркотики", "Narkotyki", "Narkotikë", "Дрога", "Drugs"),
-    ("animal_cruelty", "10091", "10", "criminal", False, "Жорстоке поводження з тваринами",
-     "Znęcanie się nad zwierzętami", "Mizori ndaj kafshëve", "Мучење животиња", "Cruelty to animals"),
-    ("road_death", "010321", "01", "criminal", False, "ДТП із загиблими", "Wypadek drogowy ze skutkiem śmiertelnym",
-     "Vdekje në trafik nga pakujdesia", "Саобраћајна незгода са смртним исходом", "Road death by negligence"),
-    ("homicide", "0101", "01", "criminal", False, "Умисне вбивство", "Zabójstwo", "Vrasje", "Убиство", "Homicide"),
-    ("attempted_homicide", "0102", "01", "criminal", False, "Замах на вбивство", "Usiłowanie zabójstwa",
-     "Tentativë vrasjeje", "Покушај убиства", "Attempted homicide"),
-    ("public_order", "08", "08", "administrative", False, "Порушення громадського порядку",
-     "Naruszenie porządku publicznego", "Prishje e rendit publik", "Нарушавање јавног реда и мира",
-     "Public order"),
-    ("environment", "10", "10", "administrative", False, "Довкілля: браконьєрство, незаконна вирубка",
-     "Środowisko: kłusownictwo, nielegalna wycinka", "Mjedisi: gjueti pa leje, prerje e paligjshme",
-     "Животна средина: криволов, бесправна сеча", "Environment: poaching, illegal logging"),
-    ("traffic", "09", "09", "administrative", False, "Порушення правил дорожнього руху", "Wykroczenia drogowe",
-     "Shkelje në trafik", "Саобраћајни прекршаји", "Traffic offences"),
-    ("family_dispute", None, None, "no_offence", True, "Сімейний конфлікт", "Awantura domowa",
-     "Konflikt familjar", "Породична свађа", "Family dispute"),
-    ("neighbour_dispute", None, None, "no_offence", False, "Конфлікт між сусідами", "Spór sąsiedzki",
-     "Konflikt mes fqinjësh", "Суседски спор", "Neighbour dispute"),
-    ("lost_property", None, None, "no_offence", False, "Втрачене майно", "Rzeczy zgubione", "Sende të humbura",
-     "Изгубљене ствари", "Lost property"),
-    ("assistance", None, None, "no_offence", False, "Допомога громадянам", "Pomoc obywatelom",
-     "Ndihmë qytetarëve", "Помоћ грађанима", "Assistance to citizens"),
-    ("hazard", None, None, "no_offence", False, "Небезпека: дорога, тварини, пожежа",
-     "Zagrożenie: droga, zwierzęta, pożar", "Rrezik: rrugë, kafshë, zjarr", "Опасност: пут, животиње, пожар",
-     "Hazard: road, animals, fire"),
-]
+# The local categories officers use, each mapped to the UNODC ICCS code that makes three countries comparable,
+# with their names in uk, pl, sq, sr and en: data, kept beside this script in 0001_categories.json.
+CATEGORIES_FILE = Path(__file__).with_name("0001_categories.json")
 
 
 def upgrade() -> None:
@@ -700,14 +647,8 @@ def upgrade() -> None:
           "domestic_violence_possible", "name_uk", "name_pl", "name_sq", "name_sr", "name_en", "sort_order",
           "version")),
     )
-    op.bulk_insert(
-        category,
-        [
-            dict(zip(("code", "iccs_code", "iccs_section", "default_legal_type", "domestic_violence_possible",
-                      "name_uk", "name_pl", "name_sq", "name_sr", "name_en"), row), sort_order=order, version=1)
-            for order, row in enumerate(CATEGORIES)
-        ],
-    )
+    rows = json.loads(CATEGORIES_FILE.read_text(encoding="utf-8"))
+    op.bulk_insert(category, [dict(row, sort_order=order, version=1) for order, row in enumerate(rows)])
 
 
 def downgrade() -> None:
