@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QStyleFactory
 
 from station_desk import i18n
 from station_desk.config import APP_NAME, Paths, load_settings
+from station_desk.i18n import _
 from station_desk.services.accounts import StationHandle
 from station_desk.ui.context import AppContext
 from station_desk.ui.dialogs.unlock import UnlockDialog
@@ -77,11 +78,12 @@ def login(paths: Paths, *, hint: str | None = None, username: str | None = None)
 
 
 def run(
-    paths: Paths, *, demo_hint: str | None = None, demo_username: str | None = None, language: str | None = None
+    paths: Paths, *, demo_login: tuple[str, str] | None = None, language: str | None = None
 ) -> int:
     """Open the app on the station in `paths`: setup on first run, then login, then the main window.
 
-    `language` (from --lang) wins over the one saved in the data folder's settings for this run.
+    `language` (from --lang) wins over the one saved in the data folder's settings for this run;
+    `demo_login` (user, password) is shown on the login dialog of the demo station.
     """
     configure_logging(paths)
     app = make_application(sys.argv[:1])
@@ -96,7 +98,13 @@ def run(
             return 0
         handle: StationHandle | None = wizard.handle
     else:
-        handle = login(paths, hint=demo_hint, username=demo_username)
+        # Worded here, after the station's language is chosen, so the hint reads in that language.
+        hint = (
+            _("Demo station. Commander: {user} / {password}").format(user=demo_login[0], password=demo_login[1])
+            if demo_login
+            else None
+        )
+        handle = login(paths, hint=hint, username=demo_login[0] if demo_login else None)
     if handle is None:
         return 0
     context = AppContext(handle)

@@ -245,10 +245,8 @@ def cmd_default(args: argparse.Namespace) -> int:
         demo.build_demo_station(paths=args.paths, language=args.locale or "uk")
         save_settings(args.paths, {**load_settings(args.paths), "language": args.locale or "uk"})
     _print_demo_logins()
-    hint = _("Demo station. Commander: {user} / {password}").format(
-        user=demo.DEMO_COMMANDER, password=demo.DEMO_COMMANDER_PASSWORD
-    )
-    return app.run(args.paths, demo_hint=hint, demo_username=demo.DEMO_COMMANDER, language=args.lang)
+    demo_login = (demo.DEMO_COMMANDER, demo.DEMO_COMMANDER_PASSWORD)
+    return app.run(args.paths, demo_login=demo_login, language=args.lang)
 
 
 # -- parser -----------------------------------------------------------------------------------------------
