@@ -77,9 +77,7 @@ def login(paths: Paths, *, hint: str | None = None, username: str | None = None)
     return dialog.handle
 
 
-def run(
-    paths: Paths, *, demo_login: tuple[str, str] | None = None, language: str | None = None
-) -> int:
+def run(paths: Paths, *, demo_login: tuple[str, str] | None = None, language: str | None = None) -> int:
     """Open the app on the station in `paths`: setup on first run, then login, then the main window.
 
     `language` (from --lang) wins over the one saved in the data folder's settings for this run;
