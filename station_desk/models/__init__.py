@@ -23,6 +23,7 @@ from station_desk.models.patrols import Patrol, PatrolVillage
 from station_desk.models.people import Person
 from station_desk.models.reception import ReceptionSchedule, ReceptionSession, ReceptionVisit
 from station_desk.models.station import Category, Station, User, Village
+from station_desk.models.sync import SyncConflict, SyncRun
 
 # Record types that sync, by the table name the outbox and the audit log use.
 RECORD_TYPES: dict[str, type[RecordBase]] = {
@@ -32,6 +33,7 @@ RECORD_TYPES: dict[str, type[RecordBase]] = {
         DomesticViolenceDetails, RiskAssessment, ProtectiveMeasure, MeasureBreach, OffenderMonitoring,
         MonitoringCheckIn, Patrol, PatrolVillage, ReceptionSchedule, ReceptionSession, ReceptionVisit,
         CommunityMeeting, PreventionEvent, ResidentThreat, PriorityPlan, PlanAction, DailyStatistics,
+        SyncConflict,
     )
 }  # fmt: skip
 
@@ -40,6 +42,7 @@ __all__ = [
     "IncidentNote", "Involvement", "MeasureBreach", "MonitoringCheckIn", "OffenderMonitoring", "OutboxEntry",
     "Patrol", "PatrolVillage", "Person", "PlanAction", "PreventionEvent", "PriorityPlan", "PropertyItem",
     "ProtectiveMeasure", "RECORD_TYPES", "ReceptionSchedule", "ReceptionSession", "ReceptionVisit",
-    "RecordBase", "ResidentThreat", "RiskAssessment", "Station", "SyncState", "User", "UTCDateTime", "Village",
+    "RecordBase", "ResidentThreat", "RiskAssessment", "Station", "SyncConflict", "SyncRun", "SyncState",
+    "User", "UTCDateTime", "Village",
     "new_id", "utcnow",
 ]  # fmt: skip

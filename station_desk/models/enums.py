@@ -210,3 +210,5 @@ class AuditAction(StrEnum):
     login = "login"
     login_failed = "login_failed"
     user_change = "user_change"
+    enrol = "enrol"  # the laptop was enrolled with the regional server
+    resolve = "resolve"  # a sync conflict was resolved

@@ -29,7 +29,12 @@ class AuditEntry(SQLModel, table=True):
 
 
 class OutboxEntry(SQLModel, table=True):
-    """A local change waiting for the server; deleted only once the server has answered for it."""
+    """A local change waiting for the server; deleted only once the server has answered for it.
+
+    AUTOINCREMENT keeps `client_seq` growing after the table empties: the server refuses a seq it has seen.
+    """
+
+    __table_args__ = {"sqlite_autoincrement": True}
 
     client_seq: int | None = Field(default=None, primary_key=True)
     record_type: str = Field(max_length=40, index=True)  # covers the status bar's and Sync page's counts

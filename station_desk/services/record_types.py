@@ -31,6 +31,7 @@ RECORD_TYPE_NAMES: dict[str, str] = {
     "priorityplan": N_("Priority plans"),
     "planaction": N_("Priority plan actions"),
     "dailystatistics": N_("Daily statistics"),
+    "syncconflict": N_("Sync conflicts"),
 }
 
 

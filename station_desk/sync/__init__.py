@@ -1,0 +1,1 @@
+"""Station-side sync with the regional server: protocol (shared with the server), client, apply."""
