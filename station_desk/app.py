@@ -117,6 +117,7 @@ def run(paths: Paths, *, demo_login: tuple[str, str] | None = None, language: st
             return
         if again.actor.username != username:
             # Another officer at the shared desk: reopen so nothing of the first user's stays on screen.
+            window.sync_runner.wait_idle()  # a sync stopped by the lock finishes before its engine closes
             handle.close()
             context.handle = again
         else:
@@ -124,11 +125,13 @@ def run(paths: Paths, *, demo_login: tuple[str, str] | None = None, language: st
         window.retranslate()
         context.data_changed.emit("*")
         window.show()
+        window.sync_runner.resume()
 
     context.locked.connect(relock)
     window.show()
     log.info("main window shown for %s", context.actor.username)
     code = app.exec()
+    window.sync_runner.shutdown()
     context.workers.wait_idle()
     context.handle.close()
     return code

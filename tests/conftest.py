@@ -7,7 +7,9 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything can import Qt
 
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlmodel import Session
@@ -17,11 +19,26 @@ from station_desk.config import Paths, resolve_paths
 from station_desk.keys import THROWAWAY_KDF
 from station_desk.services.accounts import StationHandle, add_user, init_station
 from station_desk.services.context import Actor
+from station_desk.services.incidents import IncidentInput
 
 # Cheap argon2id settings for tests only; the real default stays in keys.DEFAULT_KDF.
 TEST_KDF = THROWAWAY_KDF
 COMMANDER_PASSWORD = "commander-pass-1"
 OFFICER_PASSWORD = "officer-pass-1"
+
+
+def incident_input(**overrides: Any) -> IncidentInput:
+    """A valid new incident (a cow gone from the pasture an hour ago), with any field overridden."""
+    now = datetime.now(UTC)
+    values: dict[str, Any] = {
+        "reported_at": now - timedelta(hours=1),
+        "occurred_from": now - timedelta(hours=5),
+        "category_code": "livestock_theft",
+        "narrative": "З пасовища зникла корова.",
+        "address": "вул. Садова, 4",
+    }
+    values.update(overrides)
+    return IncidentInput(**values)
 
 
 @pytest.fixture(autouse=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 from sqlmodel import Session
@@ -14,6 +14,9 @@ from station_desk.i18n import _
 from station_desk.services.accounts import StationHandle
 from station_desk.services.context import Actor
 from station_desk.ui.workers import Workers
+
+if TYPE_CHECKING:
+    from station_desk.ui.sync_runner import SyncRunner
 
 T = TypeVar("T")
 
@@ -38,6 +41,7 @@ class AppContext(QObject):
         super().__init__(parent)
         self.handle = handle
         self.workers = Workers(self)
+        self.sync_runner: SyncRunner | None = None  # made by the main window (or the Sync page, shown alone)
 
     @property
     def actor(self) -> Actor:

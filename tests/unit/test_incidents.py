@@ -16,20 +16,12 @@ from station_desk.services.accounts import StationHandle
 from station_desk.services.context import Actor
 from station_desk.services.journal import verify_chain
 from station_desk.services.people import PersonInput, create_person, involve_person
+from tests.conftest import incident_input
 
 NOW = datetime.now(UTC)
 
 
-def _input(**overrides: object) -> svc.IncidentInput:
-    values: dict[str, object] = {
-        "reported_at": NOW - timedelta(hours=1),
-        "occurred_from": NOW - timedelta(hours=5),
-        "category_code": "livestock_theft",
-        "narrative": "З пасовища зникла корова.",
-        "address": "вул. Садова, 4",
-    }
-    values.update(overrides)
-    return svc.IncidentInput(**values)  # type: ignore[arg-type]
+_input = incident_input  # the shared valid incident of tests/conftest.py
 
 
 def _counts(station: StationHandle) -> tuple[int, int, int]:
