@@ -239,20 +239,24 @@ def test_the_laptop_is_killed_mid_sync(
     station: StationHandle, officer: Actor, live_server: LiveServer, proxy_to: object, tmp_path: Path
 ) -> None:
     proxy = enrolled_through_proxy(station, live_server, proxy_to)
-    make_incidents(station, officer, 300)
+    make_incidents(station, officer, 400)
     password_file = tmp_path / "password"
     password_file.write_text(COMMANDER_PASSWORD)
-    proxy.set_bandwidth(128_000)
+    proxy.set_bandwidth(24_000)  # about 10 s of pushing: every kill lands mid-sync
+    killed_mid_sync = 0
     for delay in (2.5, 3.5, 4.5):
         process = _sync_in_a_process(station, password_file)
         time.sleep(delay)
         if process.poll() is None:
             process.send_signal(signal.SIGKILL)
+            killed_mid_sync += 1
         process.wait(30)
         if process.stdout:
             process.stdout.close()
         with station.engine.connect() as connection:
             assert connection.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+    assert killed_mid_sync >= 1, "every sync finished before its kill: slow the link down"
+    assert waiting(station.engine) > 0  # the kills left work undone
     proxy.set_bandwidth(None)
     assert_in_step(station, live_server.database_url)
     assert checksum_of(station.engine) != "0" * 32
