@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlmodel import func, select
 
 from station_desk import __version__, db, i18n
+from station_desk.cli_import import add_import_commands
 from station_desk.cli_reports import add_report_commands
 from station_desk.cli_sync import add_sync_commands
 from station_desk.config import Paths, load_settings, resolve_paths, save_settings
@@ -320,6 +321,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_report_commands(commands, common, _login)
     add_sync_commands(commands, common, _login)
+    add_import_commands(commands, common, _login)
 
     info = commands.add_parser("info", parents=[common], help=_("show what the station holds"))
     info.set_defaults(handler=cmd_info)

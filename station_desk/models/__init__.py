@@ -17,6 +17,7 @@ from station_desk.models.domestic_violence import (
     ProtectiveMeasure,
     RiskAssessment,
 )
+from station_desk.models.imports import ImportedRecord, ImportRun
 from station_desk.models.incidents import Incident, IncidentNote, Involvement, PropertyItem
 from station_desk.models.journal import AuditEntry, OutboxEntry, SyncState
 from station_desk.models.patrols import Patrol, PatrolVillage
@@ -38,7 +39,8 @@ RECORD_TYPES: dict[str, type[RecordBase]] = {
 }  # fmt: skip
 
 __all__ = [
-    "AuditEntry", "Category", "CommunityMeeting", "DailyStatistics", "DomesticViolenceDetails", "Incident",
+    "AuditEntry", "Category", "CommunityMeeting", "DailyStatistics", "DomesticViolenceDetails", "ImportRun",
+    "ImportedRecord", "Incident",
     "IncidentNote", "Involvement", "MeasureBreach", "MonitoringCheckIn", "OffenderMonitoring", "OutboxEntry",
     "Patrol", "PatrolVillage", "Person", "PlanAction", "PreventionEvent", "PriorityPlan", "PropertyItem",
     "ProtectiveMeasure", "RECORD_TYPES", "ReceptionSchedule", "ReceptionSession", "ReceptionVisit",

@@ -212,3 +212,5 @@ class AuditAction(StrEnum):
     user_change = "user_change"
     enrol = "enrol"  # the laptop was enrolled with the regional server
     resolve = "resolve"  # a sync conflict was resolved
+    imported = "import"  # a file was imported (each record it made has its own create entry)
+    import_undone = "import_undo"  # a commander undid an import

@@ -301,7 +301,7 @@ def index_many(session: Session, entries: Iterable[tuple[str, str, Sequence[str 
     same words as index_body over the whole record.
     """
     cache: dict[str, str] = {}
-    rows = []
+    rows: list[dict[str, str | int]] = []
     for record_type, record_id, parts in entries:
         bodies = []
         for part in parts:
@@ -314,7 +314,18 @@ def index_many(session: Session, entries: Iterable[tuple[str, str, Sequence[str 
         if text.strip():
             rows.append({"rtype": record_type, "rid": record_id, "body": text})
     if rows:
-        session.connection().execute(
-            sa.text("INSERT INTO search_index (record_type, record_id, body) VALUES (:rtype, :rid, :body)"), rows
+        connection = session.connection()
+        # New records get new keys; search.set_index finds each row again by its key (the FTS5 rowid).
+        first = int(connection.execute(sa.text("SELECT coalesce(max(id), 0) + 1 FROM search_index_key")).scalar_one())
+        for offset, row in enumerate(rows):
+            row["key"] = first + offset
+        connection.execute(
+            sa.text("INSERT INTO search_index_key (id, record_type, record_id) VALUES (:key, :rtype, :rid)"), rows
+        )
+        connection.execute(
+            sa.text(
+                "INSERT INTO search_index (rowid, record_type, record_id, body) VALUES (:key, :rtype, :rid, :body)"
+            ),
+            rows,
         )
     return len(rows)

@@ -116,7 +116,12 @@ def _next_number(session: Session, actor: Actor, reported_at: datetime) -> str:
     if station is not None:
         year = reported_at.astimezone(ZoneInfo(station.timezone)).year
     prefix = f"{year}/"
-    last = session.exec(select(func.max(Incident.number)).where(col(Incident.number).startswith(prefix))).one()
+    # A range rather than LIKE: "2026/" <= number < "20260" ('0' follows '/') reads only the index's last entry.
+    last = session.exec(
+        select(func.max(Incident.number)).where(
+            Incident.station_id == actor.station_id, col(Incident.number) >= prefix, col(Incident.number) < f"{year}0"
+        )
+    ).one()
     sequence = int(last.split("/")[1]) + 1 if last else 1
     return f"{prefix}{sequence:04d}"
 

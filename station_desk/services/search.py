@@ -32,17 +32,29 @@ def index_body(*parts: str | None) -> str:
 
 
 def set_index(session: Session, record_type: str, record_id: str, *parts: str | None) -> None:
-    """Replace the indexed text of one record (an empty text removes it)."""
-    session.connection().execute(
-        text("DELETE FROM search_index WHERE record_id = :rid AND record_type = :rtype"),
-        {"rid": record_id, "rtype": record_type},
-    )
+    """Replace the indexed text of one record (an empty text removes it).
+
+    FTS5 finds a row quickly only by its rowid, so each record's rowid comes from `search_index_key`; deleting by
+    record_id instead would read the whole index on every save.
+    """
+    connection = session.connection()
+    where = {"rid": record_id, "rtype": record_type}
+    key = connection.execute(
+        text("SELECT id FROM search_index_key WHERE record_type = :rtype AND record_id = :rid"), where
+    ).scalar()
+    if key is not None:
+        connection.execute(text("DELETE FROM search_index WHERE rowid = :key"), {"key": key})
     body = index_body(*parts)
-    if body.strip():
-        session.connection().execute(
-            text("INSERT INTO search_index (record_type, record_id, body) VALUES (:rtype, :rid, :body)"),
-            {"rtype": record_type, "rid": record_id, "body": body},
-        )
+    if not body.strip():
+        return
+    if key is None:
+        key = connection.execute(
+            text("INSERT INTO search_index_key (record_type, record_id) VALUES (:rtype, :rid) RETURNING id"), where
+        ).scalar_one()
+    connection.execute(
+        text("INSERT INTO search_index (rowid, record_type, record_id, body) VALUES (:key, :rtype, :rid, :body)"),
+        {"key": key, **where, "body": body},
+    )
 
 
 def match_expression(query: str) -> str | None:

@@ -40,6 +40,7 @@ from station_desk.services.context import Actor
 from station_desk.services.records import get_record, update_record
 from station_desk.services.validation import Problems
 from station_desk.ui.context import AppContext, describe_error
+from station_desk.ui.dialogs.import_dialog import ImportDialog
 from station_desk.ui.idle_lock import DEFAULT_MINUTES, IdleLock
 from station_desk.ui.pages.base import Page
 from station_desk.ui.widgets.forms import ERROR_STYLE, EnterMovesOn, Field, FieldSet
@@ -164,6 +165,17 @@ class SettingsPage(Page):
         self.sync_label.setWordWrap(True)
         QVBoxLayout(self.sync_box).addWidget(self.sync_label)
         left.addWidget(self.sync_box)
+
+        self.import_box = QGroupBox()
+        self.import_label = QLabel()
+        self.import_label.setWordWrap(True)
+        self.import_button = QPushButton()
+        self.import_button.clicked.connect(self.open_import)
+        import_layout = QVBoxLayout(self.import_box)
+        import_layout.addWidget(self.import_label)
+        import_layout.addWidget(self.import_button, 0, Qt.AlignmentFlag.AlignLeft)
+        left.addWidget(self.import_box)
+        self.import_dialog: ImportDialog | None = None
         left.addStretch(1)
 
         self._build_users(grid)
@@ -175,6 +187,7 @@ class SettingsPage(Page):
         commander = context.actor.is_commander
         self.station_box.setEnabled(commander)
         self.users_box.setEnabled(commander)
+        self.import_button.setEnabled(commander)
 
     def _build_users(self, grid: QGridLayout) -> None:
         self.users_box = QGroupBox()
@@ -242,6 +255,10 @@ class SettingsPage(Page):
     def title(self) -> str:
         return _("Settings")
 
+    def open_import(self) -> None:
+        self.import_dialog = ImportDialog(self.context, self)
+        self.import_dialog.show()
+
     def retranslate(self) -> None:
         super().retranslate()
         self.language_box.setTitle(_("Language"))
@@ -258,6 +275,13 @@ class SettingsPage(Page):
         self.lock_minutes.setSuffix(" " + _("min"))
         self.sync_box.setTitle(_("Sync server"))
         self.sync_label.setText(_("Set up when the laptop is enrolled"))
+        self.import_box.setTitle(_("Import"))
+        self.import_label.setText(
+            _("Bring in the registers the station kept in Excel or CSV: previewed first, undoable as a whole.")
+            if self.context.actor.is_commander
+            else _("Only the station commander may import registers.")
+        )
+        self.import_button.setText(_("Import a register…"))
         self.users_box.setTitle(_("Users"))
         self.users_note.setText(_("Only the station commander manages user accounts."))
         self.users_table.setHorizontalHeaderLabels([_("User name"), _("Full name"), _("Role"), _("State")])
