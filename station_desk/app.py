@@ -11,8 +11,10 @@ from PySide6.QtWidgets import QApplication, QDialog, QStyleFactory
 
 from station_desk import i18n
 from station_desk.config import APP_NAME, Paths, load_settings
+from station_desk.errors import StationDeskError
 from station_desk.i18n import _
 from station_desk.services.accounts import StationHandle
+from station_desk.services.backup_auto import automatic_backup
 from station_desk.ui.context import AppContext
 from station_desk.ui.dialogs.unlock import UnlockDialog
 from station_desk.ui.main_window import MainWindow
@@ -130,8 +132,24 @@ def run(paths: Paths, *, demo_login: tuple[str, str] | None = None, language: st
     context.locked.connect(relock)
     window.show()
     log.info("main window shown for %s", context.actor.username)
+    # The daily backup is taken in the background while the officer works (SQLite's online backup).
+    context.workers.read(
+        lambda: automatic_backup(context.handle),
+        lambda made: log.info("daily backup %s", made) if made else None,
+        lambda error: log.warning("daily backup failed: %s", error),
+    )
     code = app.exec()
     window.sync_runner.shutdown()
     context.workers.wait_idle()
+    backup_at_close(context.handle)
     context.handle.close()
     return code
+
+
+def backup_at_close(handle: StationHandle) -> None:
+    """An encrypted backup every time the app closes; a failure is logged, never keeps the app from closing."""
+    try:
+        made = automatic_backup(handle, force=True)
+        log.info("backup at closing: %s", made)
+    except StationDeskError as error:
+        log.warning("backup at closing failed: %s", error.message)

@@ -12,7 +12,9 @@ from pathlib import Path
 from sqlmodel import func, select
 
 from station_desk import __version__, db, i18n
+from station_desk.cli_backup import add_backup_commands
 from station_desk.cli_import import add_import_commands
+from station_desk.cli_privacy import add_privacy_commands
 from station_desk.cli_reports import add_report_commands
 from station_desk.cli_sync import add_sync_commands
 from station_desk.config import Paths, load_settings, resolve_paths, save_settings
@@ -321,6 +323,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_report_commands(commands, common, _login)
     add_sync_commands(commands, common, _login)
+    add_privacy_commands(commands, common, _login)
+    add_backup_commands(commands, common, _login, _read_secret)
     add_import_commands(commands, common, _login)
 
     info = commands.add_parser("info", parents=[common], help=_("show what the station holds"))

@@ -22,6 +22,7 @@ from station_desk.models.incidents import Incident, IncidentNote, Involvement, P
 from station_desk.models.journal import AuditEntry, OutboxEntry, SyncState
 from station_desk.models.patrols import Patrol, PatrolVillage
 from station_desk.models.people import Person
+from station_desk.models.privacy import AnonymisedRecord, RecordRestriction, RetentionRule
 from station_desk.models.reception import ReceptionSchedule, ReceptionSession, ReceptionVisit
 from station_desk.models.station import Category, Station, User, Village
 from station_desk.models.sync import SyncConflict, SyncRun
@@ -34,17 +35,19 @@ RECORD_TYPES: dict[str, type[RecordBase]] = {
         DomesticViolenceDetails, RiskAssessment, ProtectiveMeasure, MeasureBreach, OffenderMonitoring,
         MonitoringCheckIn, Patrol, PatrolVillage, ReceptionSchedule, ReceptionSession, ReceptionVisit,
         CommunityMeeting, PreventionEvent, ResidentThreat, PriorityPlan, PlanAction, DailyStatistics,
-        SyncConflict,
+        SyncConflict, RetentionRule, AnonymisedRecord, RecordRestriction,
     )
 }  # fmt: skip
 
 __all__ = [
+    "AnonymisedRecord",
     "AuditEntry", "Category", "CommunityMeeting", "DailyStatistics", "DomesticViolenceDetails", "ImportRun",
     "ImportedRecord", "Incident",
     "IncidentNote", "Involvement", "MeasureBreach", "MonitoringCheckIn", "OffenderMonitoring", "OutboxEntry",
     "Patrol", "PatrolVillage", "Person", "PlanAction", "PreventionEvent", "PriorityPlan", "PropertyItem",
     "ProtectiveMeasure", "RECORD_TYPES", "ReceptionSchedule", "ReceptionSession", "ReceptionVisit",
-    "RecordBase", "ResidentThreat", "RiskAssessment", "Station", "SyncConflict", "SyncRun", "SyncState",
+    "RecordBase", "RecordRestriction", "ResidentThreat", "RetentionRule",
+    "RiskAssessment", "Station", "SyncConflict", "SyncRun", "SyncState",
     "User", "UTCDateTime", "Village",
     "new_id", "utcnow",
 ]  # fmt: skip

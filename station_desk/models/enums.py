@@ -214,3 +214,6 @@ class AuditAction(StrEnum):
     resolve = "resolve"  # a sync conflict was resolved
     imported = "import"  # a file was imported (each record it made has its own create entry)
     import_undone = "import_undo"  # a commander undid an import
+    anonymise = "anonymise"  # identifying data cleared under a retention rule (the changes have their own entries)
+    backup = "backup"  # a backup file was written (the entry is inside the backup it describes)
+    restore = "restore"  # the station was replaced by a backup (the entry is in the restored database)

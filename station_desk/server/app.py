@@ -1,4 +1,9 @@
-"""The HTTP API: routes, compressed bodies both ways, bearer auth, and ErrorAnswer for every refusal."""
+"""The HTTP API: routes, compressed bodies both ways, bearer auth, and ErrorAnswer for every refusal.
+
+FastAPI's /docs and /redoc pages are off: they load Swagger UI's scripts from a public CDN, which a regional
+network may not reach and which no page of a server holding police records should run; the strict
+Content-Security-Policy (hardening.py) would block them anyway. The API's description stays at /openapi.json.
+"""
 
 import json
 from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
@@ -13,18 +18,24 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 from sqlalchemy.engine import Engine
 from starlette.exceptions import HTTPException
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from station_desk import __version__
-from station_desk.server import auth, db, feed, ingest, settings
+from station_desk.server import auth, db, feed, hardening, ingest, settings
 from station_desk.server.errors import ApiError
+from station_desk.server.tables import MAX_SEQ
 from station_desk.sync import protocol
 
 ERROR_BODY = {"model": protocol.ErrorAnswer}
 AUTH_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {**ERROR_BODY, "description": "No, a wrong, an expired token, or a revoked device"},
+    429: {**ERROR_BODY, "description": "Too many requests from this device; see Retry-After"},
+}
+FAILURE_LIMIT: dict[int | str, dict[str, Any]] = {
+    429: {**ERROR_BODY, "description": "Too many failed requests from this address; see Retry-After"},
 }
 BODY_RESPONSES: dict[int | str, dict[str, Any]] = {
-    400: {**ERROR_BODY, "description": "A truncated or corrupt body"},
+    400: {**ERROR_BODY, "description": "A truncated or corrupt body, or a batch whose ids or seqs no database holds"},
     413: {**ERROR_BODY, "description": "The body is too large as sent or once decompressed"},
     422: {**ERROR_BODY, "description": "The body breaks the schema"},
 }
@@ -47,8 +58,12 @@ class DecodedRequest(Request):
                         413, "too_large", f"The body is larger than {protocol.MAX_WIRE_BYTES} bytes as sent."
                     )
                 chunks.append(chunk)
+            raw = b"".join(chunks)
+            encoding = self.headers.get("content-encoding")
             try:
-                decoded = protocol.decode_body(b"".join(chunks), self.headers.get("content-encoding"))
+                if (encoding or "").strip().lower() == "zstd":
+                    hardening.check_zstd_size(raw, protocol.MAX_BODY_BYTES)
+                decoded = protocol.decode_body(raw, encoding)
             except protocol.BodyTooLarge:
                 raise ApiError(
                     413, "too_large", f"The body is larger than {protocol.MAX_BODY_BYTES} bytes decompressed."
@@ -102,8 +117,14 @@ def _validation_errors(error: RequestValidationError) -> list[dict[str, Any]]:
     return out
 
 
-def create_app(database_url: str | None = None, *, run_migrations: bool = True) -> FastAPI:
-    """The server app on `database_url` (default: DATABASE_URL), its schema migrated unless told not to."""
+def create_app(
+    database_url: str | None = None, *, run_migrations: bool = True, edge: settings.EdgeSettings | None = None
+) -> FastAPI:
+    """The server app on `database_url` (default: DATABASE_URL), its schema migrated unless told not to.
+
+    `edge` sets proxy trust and request limits (default: from the environment, see settings.EdgeSettings).
+    """
+    edge = edge or settings.edge_settings()
     engine: Engine = db.make_engine(database_url or settings.database_url())
     if run_migrations:
         db.migrate(engine)
@@ -113,15 +134,28 @@ def create_app(database_url: str | None = None, *, run_migrations: bool = True) 
         yield
         engine.dispose()
 
-    app = FastAPI(title="Station Desk regional server", version=__version__, lifespan=lifespan)
+    app = FastAPI(
+        title="Station Desk regional server", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None
+    )
     app.state.engine = engine
+    device_limit = hardening.RateLimiter(edge.device_per_minute / 60, edge.device_burst)
+    auth_failures = hardening.RateLimiter(edge.auth_failures_per_hour / 3600, edge.auth_failure_burst)
+    app.state.device_limit = device_limit
+    app.state.auth_failures = auth_failures
+    app.add_middleware(hardening.EdgeMiddleware, auth_failures=auth_failures)
+    if edge.trusted_proxies:
+        # Added last, so it runs first: the scheme (for HSTS) and the client address (for the limits) are the
+        # ones the proxy saw. Without trusted proxies X-Forwarded-* is ignored: anyone could send it.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(edge.trusted_proxies))
     app.router.route_class = DecodingRoute
     bearer = HTTPBearer(auto_error=False)
 
     @app.exception_handler(ApiError)
     async def _api_error(_request: Request, error: ApiError) -> JSONResponse:
-        headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
-        return _error_response(error.status, error.body(), headers)
+        headers = dict(error.headers or {})
+        if error.status == 401:
+            headers["WWW-Authenticate"] = "Bearer"
+        return _error_response(error.status, error.body(), headers or None)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, error: RequestValidationError) -> JSONResponse:
@@ -141,7 +175,9 @@ def create_app(database_url: str | None = None, *, run_migrations: bool = True) 
     def current_device(
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
     ) -> auth.DeviceInfo:
-        return auth.authenticate(engine, credentials.credentials if credentials else None)
+        device = auth.authenticate(engine, credentials.credentials if credentials else None)
+        hardening.limit_device(device_limit, device.id)  # after authentication: a wrong token spends nothing
+        return device
 
     Device = Annotated[auth.DeviceInfo, Depends(current_device)]
 
@@ -159,6 +195,7 @@ def create_app(database_url: str | None = None, *, run_migrations: bool = True) 
             401: {**ERROR_BODY, "description": "Unknown enrolment code"},
             409: {**ERROR_BODY, "description": "The code's station is bound to another station database"},
             410: {**ERROR_BODY, "description": "The code was used or has expired"},
+            **FAILURE_LIMIT,
         },
     )
     def enrol(body: protocol.EnrolRequest) -> protocol.EnrolAnswer:
@@ -169,7 +206,7 @@ def create_app(database_url: str | None = None, *, run_migrations: bool = True) 
         protocol.TOKEN_PATH,
         response_model=protocol.TokenAnswer,
         tags=["auth"],
-        responses={**BODY_RESPONSES, **AUTH_RESPONSES},
+        responses={**BODY_RESPONSES, 401: AUTH_RESPONSES[401], **FAILURE_LIMIT},
     )
     def token(body: protocol.TokenRequest) -> protocol.TokenAnswer:
         """A bearer token for 15 minutes, for a device that proves its secret."""
@@ -203,7 +240,7 @@ def create_app(database_url: str | None = None, *, run_migrations: bool = True) 
     def pull(
         request: Request,
         dev: Device,
-        after: Annotated[int, Query(ge=0)] = 0,
+        after: Annotated[int, Query(ge=0, le=MAX_SEQ)] = 0,
         limit: Annotated[int, Query(ge=1, le=protocol.PULL_PAGE)] = protocol.PULL_PAGE,
     ) -> Response:
         """The station's changes after the cursor, in server order, one page."""
@@ -222,6 +259,7 @@ def create_app(database_url: str | None = None, *, run_migrations: bool = True) 
         limit: Annotated[int, Query(ge=1, le=protocol.PULL_PAGE)] = protocol.PULL_PAGE,
     ) -> Response:
         """One page of every live record of the station, by id; `cursor` is where pulling resumes."""
+        hardening.refuse_unstorable("after_id", [after_id or ""])
         return encoded(request, feed.snapshot(engine, dev, after_id, limit))
 
     return app

@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 
 from station_desk.server import db, settings
 from station_desk.server.errors import ApiError
+from station_desk.server.hardening import refuse_unstorable, unstorable
 from station_desk.server.tables import access_token, device, enrolment_code, station
 from station_desk.sync import protocol
 
@@ -106,6 +107,7 @@ def create_enrolment_code(
 
 def enrol(engine: Engine, request: protocol.EnrolRequest) -> protocol.EnrolAnswer:
     """Use an enrolment code: bind the station on its first enrolment, make the device and its secret."""
+    refuse_unstorable("enrolment request", [request.station_id, request.device_name])
     now = utcnow()
     with db.write(engine) as conn:
         row = conn.execute(
@@ -154,6 +156,8 @@ def enrol(engine: Engine, request: protocol.EnrolRequest) -> protocol.EnrolAnswe
 def issue_token(engine: Engine, request: protocol.TokenRequest) -> protocol.TokenAnswer:
     """An access token for a device that proves its secret; valid TOKEN_LIFETIME."""
     now = utcnow()
+    if unstorable(request.device_id):  # no such device can exist, and PostgreSQL would fail on the lookup
+        raise ApiError(401, "invalid_credentials", "Unknown device or wrong secret.")
     with db.write(engine) as conn:
         row = conn.execute(
             sa.select(device.c.secret_hash, device.c.revoked_at).where(device.c.id == request.device_id)

@@ -30,6 +30,9 @@ def _serve(args: argparse.Namespace) -> int:
     db.migrate(engine)  # once, before the workers start
     engine.dispose()
     os.environ[settings.DATABASE_URL_ENV] = args.database_url
+    if args.trusted_proxies is not None:
+        os.environ[settings.TRUSTED_PROXIES_ENV] = args.trusted_proxies
+    settings.edge_settings()  # a bad limit in the environment stops here, not in every worker
     uvicorn.run(
         "station_desk.server.app:app_from_env",
         factory=True,
@@ -39,6 +42,10 @@ def _serve(args: argparse.Namespace) -> int:
         log_level="info",
         ssl_keyfile=args.ssl_keyfile,
         ssl_certfile=args.ssl_certfile,
+        # The app itself reads X-Forwarded-* from the proxies it is told to trust (hardening.py); uvicorn's own
+        # handling would trust any process on this machine by default.
+        proxy_headers=False,
+        server_header=False,  # no "Server: uvicorn": what runs here is nobody else's business
     )
     return 0
 
@@ -146,6 +153,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, default=1)
     serve.add_argument("--ssl-keyfile", help="serve HTTPS with this private key (or use a reverse proxy)")
     serve.add_argument("--ssl-certfile", help="the certificate (chain) that goes with --ssl-keyfile")
+    serve.add_argument(
+        "--trusted-proxies",
+        metavar="ADDRESSES",
+        help="comma-separated addresses or networks of reverse proxies whose X-Forwarded-Proto/-For to believe, "
+        f"e.g. 127.0.0.1 (default: ${settings.TRUSTED_PROXIES_ENV}, else none)",
+    )
     serve.set_defaults(handler=_serve)
 
     commands.add_parser("migrate", parents=[common], help="create or upgrade the database").set_defaults(

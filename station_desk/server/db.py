@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,6 +19,20 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 VERSION_TABLE = "server_alembic_version"
 BUSY_TIMEOUT_MS = 30_000
 _BEGIN_OPTION = "station_desk_begin"
+# The server's engines log their statements here instead of under "sqlalchemy.engine", whose DEBUG level also logs
+# every row fetched (record text, token hashes): set this logger to INFO to see statements (values hidden); rows
+# never pass it. Quiet (WARNING) unless configured, as SQLAlchemy's own logger is.
+SQL_LOGGER = "station_desk.server.sql"
+
+
+def _no_rows(record: logging.LogRecord) -> bool:
+    return record.levelno >= logging.INFO
+
+
+_sql_log = logging.getLogger(SQL_LOGGER)
+_sql_log.addFilter(_no_rows)
+if _sql_log.level == logging.NOTSET:
+    _sql_log.setLevel(logging.WARNING)
 
 
 def normalize_url(url: str) -> str:
@@ -34,7 +49,17 @@ def _dumps(value: Any) -> str:
 
 
 def make_engine(url: str, *, pool_size: int = 20) -> Engine:
-    """An engine on the server database; SQLite files get WAL, a busy timeout and ordered writers."""
+    """An engine on the server database; SQLite files get WAL, a busy timeout and ordered writers.
+
+    hide_parameters: the values of a statement (records' text, token and secret hashes) never reach a log or an
+    error message, not even with DEBUG logging or in the traceback of a failed statement; nor do the rows read.
+    """
+    engine = _make_engine(url, pool_size)
+    engine.logger = _sql_log
+    return engine
+
+
+def _make_engine(url: str, pool_size: int) -> Engine:
     parsed = make_url(normalize_url(url))
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -43,6 +68,7 @@ def make_engine(url: str, *, pool_size: int = 20) -> Engine:
             parsed,
             connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
             json_serializer=_dumps,
+            hide_parameters=True,
             pool_size=8,
             max_overflow=8,
             poolclass=sa.pool.QueuePool,
@@ -63,8 +89,9 @@ def make_engine(url: str, *, pool_size: int = 20) -> Engine:
 
         return engine
     return sa.create_engine(
-        parsed, json_serializer=_dumps, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
-    )
+        parsed, json_serializer=_dumps, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True,
+        hide_parameters=True,
+    )  # fmt: skip
 
 
 def is_postgres(engine_or_conn: Engine | Connection) -> bool:

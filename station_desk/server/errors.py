@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -10,8 +11,10 @@ from starlette.exceptions import HTTPException
 class ApiError(HTTPException):
     """A 4xx answer: `status`, a machine-readable `code`, a sentence for the log, and extra body fields."""
 
-    def __init__(self, status: int, code: str, detail: str, **extra: Any) -> None:
-        super().__init__(status, detail)
+    def __init__(
+        self, status: int, code: str, detail: str, *, headers: Mapping[str, str] | None = None, **extra: Any
+    ) -> None:
+        super().__init__(status, detail, headers)
         self.status = status
         self.code = code
         self.detail = detail

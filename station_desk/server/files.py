@@ -6,6 +6,7 @@ from sqlalchemy.engine import Engine
 
 from station_desk.server import auth, db, feed, ingest
 from station_desk.server.errors import ApiError
+from station_desk.server.hardening import check_zstd_size, unstorable
 from station_desk.sync import protocol
 
 MAX_PULL_PAGES = 10_000
@@ -15,7 +16,7 @@ def import_sync_file(engine: Engine, data: bytes) -> protocol.SyncFileAnswer:
     """Apply a SyncFile (raw JSON, optionally zstd/gzip-compressed) and build its signed SyncFileAnswer."""
     raw = _decompress(data)
     sync_file = protocol.SyncFile.model_validate_json(raw)
-    found = auth.device_info(engine, sync_file.device_id)
+    found = None if unstorable(sync_file.device_id) else auth.device_info(engine, sync_file.device_id)
     if found is None:
         raise ApiError(401, "unknown_device", "The sync file comes from a device this server does not know.")
     dev, secret_hash, revoked = found
@@ -47,6 +48,7 @@ def import_sync_file(engine: Engine, data: bytes) -> protocol.SyncFileAnswer:
 
 def _decompress(data: bytes) -> bytes:
     if data[:4] == b"\x28\xb5\x2f\xfd":
+        check_zstd_size(data, 64 * protocol.MAX_BODY_BYTES)
         return protocol.decode_body(data, "zstd", limit=64 * protocol.MAX_BODY_BYTES)
     if data[:2] == b"\x1f\x8b":
         return protocol.decode_body(data, "gzip", limit=64 * protocol.MAX_BODY_BYTES)

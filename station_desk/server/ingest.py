@@ -17,7 +17,8 @@ from sqlalchemy.engine import Connection, Engine
 from station_desk.server import db
 from station_desk.server.auth import DeviceInfo
 from station_desk.server.errors import ApiError
-from station_desk.server.tables import batch, device, next_seqs, record, station
+from station_desk.server.hardening import unstorable
+from station_desk.server.tables import MAX_SEQ, batch, device, next_seqs, record, station
 from station_desk.sync import protocol
 
 FIELD_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
@@ -121,6 +122,11 @@ def apply_push_in(conn: Connection, dev: DeviceInfo, request: protocol.PushReque
     """`apply_push` inside the caller's write transaction."""
     if request.device_id != dev.id:
         raise ApiError(403, "wrong_device", "The batch names another device than the token's.")
+    # Checked before any SQL: PostgreSQL fails on such values (a 500), and a laptop never makes them.
+    if request.to_seq > MAX_SEQ:
+        raise ApiError(400, "bad_batch", f"to_seq must be at most {MAX_SEQ}.")
+    if unstorable(request.batch_id) or any(unstorable(op.id) for op in request.ops):
+        raise ApiError(400, "bad_batch", "A batch or record id holds a NUL character or invalid Unicode.")
     # Seqs first (PostgreSQL: before any write or row lock gives the transaction its id; see feed.py), then the
     # device row: one batch of a device at a time, so a retry cannot race its original.
     seqs = next_seqs(conn, 2 * len(request.ops))
@@ -204,8 +210,14 @@ def _check(work: _Batch, op: protocol.Op) -> protocol.OpResult | None:
     sent_station = op.fields.get("station_id")
     if sent_station not in (None, "", work.device.station_id):
         return _reject(op, "wrong_station", "station_id is not the device's station")
-    if len(orjson.dumps(op.fields)) > protocol.MAX_RECORD_BYTES:
+    try:
+        dumped = orjson.dumps(op.fields)
+    except TypeError:  # orjson's JSONEncodeError: an integer beyond 64 bits, or nesting deeper than 254
+        return _reject(op, "bad_fields", "the fields hold a number or nesting JSON cannot store")
+    if len(dumped) > protocol.MAX_RECORD_BYTES:
         return _reject(op, "too_large", f"the fields are larger than {protocol.MAX_RECORD_BYTES} bytes")
+    if b"\\u0000" in dumped and _holds_nul(op.fields):  # the quick test first: a NUL is dumped as \u0000
+        return _reject(op, "bad_fields", "the fields hold a NUL character, which the database cannot store")
     if "id" in op.fields and op.fields["id"] != op.id:
         return _reject(op, "bad_fields", "the fields name another id")
     if op.type == protocol.CONFLICT_RECORD_TYPE:
@@ -219,6 +231,16 @@ def _check(work: _Batch, op: protocol.Op) -> protocol.OpResult | None:
         if any(name not in allowed for name in op.fields):
             return _reject(op, "not_allowed", "only the resolution of a conflict record may change")
     return None
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(key) or _holds_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False
 
 
 def _apply_op(work: _Batch, op: protocol.Op) -> protocol.OpResult:

@@ -14,6 +14,7 @@ from station_desk.models.base import UTCDateTime
 metadata = sa.MetaData()
 JSONType = sa.JSON().with_variant(JSONB(), "postgresql")
 SEQUENCE_NAME = "server_seq"
+MAX_SEQ = 2**63 - 1  # the largest BIGINT: a seq or cursor above it cannot be stored or compared in SQL
 
 
 class Xid8(UserDefinedType[Any]):

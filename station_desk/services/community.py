@@ -22,7 +22,7 @@ from station_desk.models.enums import AuditAction, MeetingKind, PreventionKind, 
 from station_desk.services.context import Actor
 from station_desk.services.records import get_record, insert_record, update_record
 from station_desk.services.search import set_index
-from station_desk.services.validation import Problems
+from station_desk.services.validation import Problems, check_types
 
 Dated = TypeVar("Dated", CommunityMeeting, PreventionEvent, ResidentThreat)
 # Closing a threat as dealt with goes into the public report as "what was done": it must say what.
@@ -67,6 +67,7 @@ class MeetingInput:
 
 
 def _meeting_fields(session: Session, actor: Actor, data: MeetingInput) -> dict[str, Any]:
+    check_types(data)
     problems = Problems()
     values = {
         "kind": problems.choice("kind", data.kind, MeetingKind),
@@ -118,6 +119,7 @@ class PreventionInput:
 
 
 def _prevention_fields(session: Session, actor: Actor, data: PreventionInput) -> dict[str, Any]:
+    check_types(data)
     problems = Problems()
     values = {
         "kind": problems.choice("kind", data.kind, PreventionKind),
@@ -168,6 +170,7 @@ class ThreatInput:
 
 
 def _threat_fields(session: Session, actor: Actor, data: ThreatInput) -> dict[str, Any]:
+    check_types(data)
     problems = Problems()
     values = {
         "category": problems.choice("category", data.category, ThreatCategory),
@@ -235,6 +238,7 @@ class PlanInput:
 
 
 def _plan_fields(session: Session, actor: Actor, data: PlanInput) -> dict[str, Any]:
+    check_types(data)
     problems = Problems()
     for name, value in (("period_start", data.period_start), ("period_end", data.period_end)):
         if value is None:

@@ -31,6 +31,7 @@ from station_desk.models.enums import (
 )
 from station_desk.services.context import Actor
 from station_desk.services.records import get_record, insert_record, update_record
+from station_desk.services.restriction import require_allowed
 from station_desk.services.validation import Problems
 
 # Ukraine: an urgent restraining order (термiновий заборонний припис) is issued for up to 10 days.
@@ -286,7 +287,10 @@ def active_monitorings(*, session: Session, actor: Actor, on: date) -> list[tupl
 
 
 def check_ins(*, session: Session, actor: Actor, monitoring_id: str) -> list[MonitoringCheckIn]:
-    get_record(session, OffenderMonitoring, monitoring_id, actor=actor)
+    monitoring = get_record(session, OffenderMonitoring, monitoring_id, actor=actor)
+    require_allowed(session, actor, "person", monitoring.person_id)
+    if monitoring.incident_id:
+        require_allowed(session, actor, "incident", monitoring.incident_id)
     return list(
         session.exec(
             select(MonitoringCheckIn)
@@ -324,6 +328,7 @@ def measures_expiring(
 
 def dv_summary(*, session: Session, actor: Actor, incident_id: str) -> DVSummary:
     incident = get_record(session, Incident, incident_id, actor=actor)
+    require_allowed(session, actor, "incident", incident.id)
     details = session.exec(
         select(DomesticViolenceDetails).where(
             DomesticViolenceDetails.incident_id == incident.id, _live(DomesticViolenceDetails)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -12,9 +12,11 @@ import sqlalchemy as sa
 from sqlalchemy import text
 from sqlmodel import Session, and_, col, func, or_, select
 
+from station_desk.i18n import _
 from station_desk.models import Incident, Village
 from station_desk.models.enums import IncidentStatus
 from station_desk.services.context import Actor
+from station_desk.services.restriction import hidden_from
 from station_desk.services.search import match_expression
 
 PAGE_SIZE = 100
@@ -145,7 +147,10 @@ def list_incidents(
         .order_by(*sort_terms)
         .limit(limit)
     )
-    return [IncidentRow(*row) for row in session.execute(statement)]
+    rows = [IncidentRow(*row) for row in session.execute(statement)]
+    # The register stays complete: a restricted incident the actor may not open keeps its line, not its text.
+    hidden = hidden_from(session, actor, "incident", [row.id for row in rows])
+    return [replace(row, summary=_("(restricted)")) if row.id in hidden else row for row in rows]
 
 
 def cursor_after(row: IncidentRow, order: IncidentOrder | None = None) -> PageCursor:

@@ -24,8 +24,9 @@ from station_desk.models.enums import (
 )
 from station_desk.services.context import Actor
 from station_desk.services.records import get_record, insert_record, update_record
+from station_desk.services.restriction import require_allowed
 from station_desk.services.search import set_index
-from station_desk.services.validation import Problems
+from station_desk.services.validation import Problems, check_types
 
 EDITABLE_STATUSES = {IncidentStatus.draft, IncidentStatus.returned}
 
@@ -56,6 +57,7 @@ class IncidentInput:
 
 
 def _validated_fields(session: Session, data: IncidentInput) -> dict[str, Any]:
+    check_types(data)
     problems = Problems()
     reported_at = problems.aware_time("reported_at", data.reported_at, required=True)
     occurred_from = problems.aware_time("occurred_from", data.occurred_from)
@@ -313,6 +315,7 @@ def add_supplement(*, session: Session, actor: Actor, incident_id: str, text: st
 
 def timeline(*, session: Session, actor: Actor, incident_id: str) -> list[IncidentNote]:
     get_record(session, Incident, incident_id, actor=actor)
+    require_allowed(session, actor, "incident", incident_id)
     return list(
         session.exec(
             select(IncidentNote)

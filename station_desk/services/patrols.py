@@ -15,7 +15,7 @@ from station_desk.models.enums import PatrolMode
 from station_desk.services.context import Actor
 from station_desk.services.records import get_record, insert_record, soft_delete, update_record
 from station_desk.services.search import set_index
-from station_desk.services.validation import Problems
+from station_desk.services.validation import Problems, check_types
 
 MAX_DURATION = timedelta(hours=24)  # one shift; a longer "patrol" is a typing mistake in a date
 MAX_KM = 2000.0
@@ -42,6 +42,7 @@ def _unique(values: list[str]) -> list[str]:
 
 
 def _fields(session: Session, actor: Actor, data: PatrolInput) -> tuple[dict[str, Any], list[str]]:
+    check_types(data)
     problems = Problems()
     started = problems.aware_time("started_at", data.started_at, required=True)
     ended = problems.aware_time("ended_at", data.ended_at, required=True)

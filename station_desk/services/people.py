@@ -22,8 +22,9 @@ from station_desk.models.enums import (
 from station_desk.services.context import Actor
 from station_desk.services.incidents import reindex_incident
 from station_desk.services.records import get_record, insert_record, soft_delete, update_record
+from station_desk.services.restriction import hidden_from, masked_incident, masked_person, require_allowed
 from station_desk.services.search import search_ids, set_index
-from station_desk.services.validation import Problems
+from station_desk.services.validation import Problems, check_types
 
 # The data-protection category a role implies (Directive 2016/680 art. 6); an officer may override it.
 ROLE_CATEGORY = {
@@ -49,6 +50,7 @@ class PersonInput:
 
 
 def _person_fields(session: Session, data: PersonInput) -> dict[str, Any]:
+    check_types(data)
     problems = Problems()
     values: dict[str, Any] = {
         "last_name": problems.required_text("last_name", data.last_name, 120),
@@ -90,6 +92,8 @@ def create_person(*, session: Session, actor: Actor, data: PersonInput) -> Perso
 
 def update_person(*, session: Session, actor: Actor, person_id: str, data: PersonInput) -> Person:
     person = get_record(session, Person, person_id, actor=actor)
+    # Someone not named on a restricted person got a masked copy: saving it would blank the hidden details.
+    require_allowed(session, actor, "person", person_id)
     values = _person_fields(session, data)
     if person.approximate_age == values["approximate_age"]:
         values.pop("approximate_age_on")  # the age was not re-entered, so its reference day stays
@@ -109,7 +113,9 @@ def find_persons(*, session: Session, actor: Actor, query: str, limit: int = 20)
         person.id: person
         for person in session.exec(select(Person).where(col(Person.id).in_(ids), col(Person.deleted_at).is_(None)))
     }
-    return [found[pid] for pid in ids if pid in found]
+    hidden = hidden_from(session, actor, "person", found)
+    # A restricted person is still found by name (no duplicate gets made), without contact and document details.
+    return [masked_person(found[pid]) if pid in hidden else found[pid] for pid in ids if pid in found]
 
 
 def _incident_open_for_people(session: Session, actor: Actor, incident_id: str) -> Incident:
@@ -162,24 +168,29 @@ def remove_involvement(*, session: Session, actor: Actor, involvement_id: str, r
 def incidents_of_person(*, session: Session, actor: Actor, person_id: str) -> list[tuple[Incident, Involvement]]:
     """Every incident a person appears in, newest first: repeat victims and offenders become visible."""
     get_record(session, Person, person_id, actor=actor)
+    require_allowed(session, actor, "person", person_id)
     rows = session.exec(
         select(Incident, Involvement)
         .join(Involvement, col(Involvement.incident_id) == col(Incident.id))
         .where(Involvement.person_id == person_id, col(Involvement.deleted_at).is_(None))
         .order_by(col(Incident.reported_at).desc())
     ).all()
-    return [(incident, involvement) for incident, involvement in rows]
+    hidden = hidden_from(session, actor, "incident", [incident.id for incident, _link in rows])
+    # Repeat cases stay visible; an incident the actor may not open shows only its register line.
+    return [(masked_incident(incident) if incident.id in hidden else incident, link) for incident, link in rows]
 
 
 def people_of_incident(*, session: Session, actor: Actor, incident_id: str) -> list[tuple[Involvement, Person]]:
     get_record(session, Incident, incident_id, actor=actor)
+    require_allowed(session, actor, "incident", incident_id)
     rows = session.exec(
         select(Involvement, Person)
         .join(Person, col(Person.id) == col(Involvement.person_id))
         .where(Involvement.incident_id == incident_id, col(Involvement.deleted_at).is_(None))
         .order_by(col(Involvement.created_at))
     ).all()
-    return [(involvement, person) for involvement, person in rows]
+    hidden = hidden_from(session, actor, "person", [person.id for _link, person in rows])
+    return [(link, masked_person(person) if person.id in hidden else person) for link, person in rows]
 
 
 def add_property(
@@ -213,6 +224,7 @@ def add_property(
 
 def property_of_incident(*, session: Session, actor: Actor, incident_id: str) -> list[PropertyItem]:
     get_record(session, Incident, incident_id, actor=actor)
+    require_allowed(session, actor, "incident", incident_id)
     return list(
         session.exec(
             select(PropertyItem).where(PropertyItem.incident_id == incident_id, col(PropertyItem.deleted_at).is_(None))

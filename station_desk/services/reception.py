@@ -14,7 +14,7 @@ from station_desk.models.enums import VisitOutcome
 from station_desk.services.context import Actor
 from station_desk.services.records import get_record, insert_record, update_record
 from station_desk.services.search import set_index
-from station_desk.services.validation import Problems
+from station_desk.services.validation import Problems, check_types
 
 
 @dataclass
@@ -56,6 +56,7 @@ class Slot:
 
 
 def _schedule_fields(data: ScheduleInput) -> dict[str, Any]:
+    check_types(data)
     problems = Problems()
     place = problems.required_text("place", data.place, 200)
     if data.weekday is None:
@@ -188,6 +189,7 @@ def mark_session(
 
 
 def _visit_fields(session: Session, actor: Actor, reception: ReceptionSession, data: VisitInput) -> dict[str, Any]:
+    check_types(data)
     problems = Problems()
     outcome = problems.choice("outcome", data.outcome, VisitOutcome)
     values: dict[str, Any] = {

@@ -32,6 +32,9 @@ RECORD_TYPE_NAMES: dict[str, str] = {
     "planaction": N_("Priority plan actions"),
     "dailystatistics": N_("Daily statistics"),
     "syncconflict": N_("Sync conflicts"),
+    "retentionrule": N_("Retention rules"),
+    "anonymisedrecord": N_("Anonymised records"),
+    "recordrestriction": N_("Restricted records"),
 }
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime, timedelta
 from enum import Enum
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_type_hints
+
+from pydantic import TypeAdapter, ValidationError
 
 from station_desk.errors import ValidationFailed
 from station_desk.i18n import _
@@ -56,6 +59,11 @@ class Problems:
         if value.tzinfo is None:
             self.add(field, _("The time has no time zone."))
             return None
+        try:
+            value.astimezone(UTC)
+        except (OverflowError, ValueError):  # the first or last day of the calendar in a far time zone
+            self.add(field, _("This date is impossible."))
+            return None
         if value > datetime.now(UTC) + CLOCK_TOLERANCE:
             self.add(field, _("This time is in the future."))
         return value
@@ -67,3 +75,39 @@ class Problems:
     def raise_if_any(self) -> None:
         if self.errors:
             raise ValidationFailed(self.errors)
+
+
+# 64-bit signed integers: what SQLite and PostgreSQL store.
+_LARGEST_INTEGER = 2**63 - 1
+
+
+_FIELD_TYPES: dict[type, dict[str, TypeAdapter[Any]]] = {}
+
+
+def _field_types(form: type) -> dict[str, TypeAdapter[Any]]:
+    found = _FIELD_TYPES.get(form)
+    if found is None:
+        found = _FIELD_TYPES[form] = {name: TypeAdapter(hint) for name, hint in get_type_hints(form).items()}
+    return found
+
+
+def check_types(data: Any) -> None:
+    """Refuse, field by field, values of the wrong type before any rule looks at them.
+
+    A form sends the right types; an import, a script or a damaged file may send a number where text belongs or
+    text where a date belongs. Numbers must also be finite and fit in 64 bits, which is what the database stores.
+    """
+    errors: dict[str, str] = {}
+    for name, adapter in _field_types(type(data)).items():
+        value = getattr(data, name)
+        try:
+            adapter.validate_python(value, strict=True)
+        except ValidationError:
+            errors[name] = _("This value has the wrong type.")
+            continue
+        if isinstance(value, float) and not math.isfinite(value):
+            errors[name] = _("This is not a number.")
+        elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > _LARGEST_INTEGER:
+            errors[name] = _("This number is too large.")
+    if errors:
+        raise ValidationFailed(errors)

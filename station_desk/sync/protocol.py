@@ -62,7 +62,8 @@ STATION_RECORD_TYPES: frozenset[str] = frozenset(
         "domesticviolencedetails", "riskassessment", "protectivemeasure", "measurebreach",
         "offendermonitoring", "monitoringcheckin", "patrol", "patrolvillage", "receptionschedule",
         "receptionsession", "receptionvisit", "communitymeeting", "preventionevent", "residentthreat",
-        "priorityplan", "planaction", "dailystatistics", "syncconflict",
+        "priorityplan", "planaction", "dailystatistics", "syncconflict", "retentionrule", "anonymisedrecord",
+        "recordrestriction",
     }
 )  # fmt: skip
 CONFLICT_RECORD_TYPE = "syncconflict"

@@ -8,7 +8,7 @@ from PySide6.QtCore import QDate, Qt
 from pytestqt.qtbot import QtBot
 from sqlmodel import Session, col, func, select
 
-from station_desk.models import Incident, Involvement, Person
+from station_desk.models import AuditEntry, Incident, Involvement, Person
 from station_desk.models.enums import IncidentStatus
 from station_desk.ui.context import AppContext
 from station_desk.ui.dialogs.incident_form import IncidentForm
@@ -37,12 +37,44 @@ def _status(context: AppContext, incident_id: str) -> IncidentStatus:
         return session.get_one(Incident, incident_id).status
 
 
-def open_form(context: AppContext, qtbot: QtBot, incident_id: str | None) -> IncidentForm:
+def open_form(context: AppContext, qtbot: QtBot, incident_id: str | None, *, reason: str = "test") -> IncidentForm:
+    """The form as the officer gets it; when the record needs a reason (domestic violence, a minor), one is given."""
     form = IncidentForm(context, incident_id)
     qtbot.addWidget(form)
     form.show()
-    qtbot.waitUntil(lambda: form.is_loaded)
+    qtbot.waitUntil(lambda: form.is_loaded or _reason_asked(form))
+    if not form.is_loaded:
+        form.prompt.setTextValue(reason)
+        form.prompt.accept()
+        qtbot.waitUntil(lambda: form.is_loaded)
     return form
+
+
+def _reason_asked(form: IncidentForm) -> bool:
+    prompt = getattr(form, "prompt", None)
+    return prompt is not None and prompt.isVisible()
+
+
+def _view_reasons(context: AppContext, incident_id: str) -> list[str | None]:
+    with Session(context.handle.engine) as session:
+        query = select(AuditEntry.reason).where(AuditEntry.action == "view", AuditEntry.record_id == incident_id)
+        return list(session.exec(query.order_by(col(AuditEntry.seq))))
+
+
+def test_opening_a_domestic_violence_record_asks_why_and_logs_the_answer(context: AppContext, qtbot: QtBot) -> None:
+    incident = _first(context, IncidentStatus.approved, dv=True)
+    refused = IncidentForm(context, incident.id)
+    qtbot.addWidget(refused)
+    refused.show()
+    qtbot.waitUntil(lambda: _reason_asked(refused))
+    assert not refused.tabs.isEnabled() and refused.details.narrative_edit.toPlainText() == ""
+    refused.prompt.reject()  # no reason: the record stays closed
+    qtbot.waitUntil(lambda: not refused.isVisible())
+    assert _view_reasons(context, incident.id) == []
+
+    form = open_form(context, qtbot, incident.id, reason="Запит прокуратури № 15/2026")
+    assert form.details.narrative_edit.toPlainText() == incident.narrative
+    assert _view_reasons(context, incident.id) == ["Запит прокуратури № 15/2026"]
 
 
 def fill_new(form: IncidentForm, *, narrative: str, category: str = "theft", dv: bool = False) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -13,6 +14,7 @@ from station_desk.app import apply_language
 from station_desk.config import load_settings
 from station_desk.i18n import LANGUAGES
 from station_desk.services import accounts
+from station_desk.services.backup import verify_backup
 from station_desk.ui.context import AppContext
 from station_desk.ui.idle_lock import IdleLock
 from station_desk.ui.main_window import MainWindow
@@ -121,3 +123,26 @@ def test_auto_lock_minutes_are_saved_and_idle_time_locks(context: AppContext, qt
         pass
     idle.set_minutes(0)
     assert not idle.timer.isActive()
+
+
+def test_the_app_locks_after_the_laptop_slept(context: AppContext, qtbot: QtBot) -> None:
+    page = _settings_page(context, qtbot)
+    idle = IdleLock(context, 0, may_lock=lambda: True, parent=page)  # even with the idle lock off
+    locks: list[bool] = []
+    context.locked.connect(lambda: locks.append(True))
+    assert not idle.check_sleep(idle.last_tick + 15)  # a tick on time: awake
+    assert locks == []
+    assert idle.check_sleep(idle.last_tick + 15 * 60)  # the next tick came a quarter of an hour late
+    assert locks == [True]
+
+
+def test_the_commander_backs_up_to_a_usb_stick(context: AppContext, qtbot: QtBot, tmp_path: Path) -> None:
+    page = _settings_page(context, qtbot)
+    assert "every day and whenever the app closes" in page.backup_label.text()
+    out = tmp_path / "usb" / "station.sdbak"
+    out.parent.mkdir()
+    page.back_up_to(out)
+    qtbot.waitUntil(lambda: "Backup written" in page.backup_result.text(), timeout=60000)
+    assert not page.backup_progress.isVisible() and page.backup_button.isEnabled()
+    info = verify_backup(out, key=context.handle.database_key, work_dir=tmp_path / "work")
+    assert info.database_checked and info.station_id == context.actor.station_id

@@ -22,7 +22,7 @@ from sqlmodel import Session, col, select
 from station_desk.errors import ValidationFailed
 from station_desk.i18n import _
 from station_desk.models import AuditEntry, Incident
-from station_desk.services import domestic_violence, incidents, people
+from station_desk.services import domestic_violence, incidents, people, privacy
 from station_desk.services.context import Actor
 from station_desk.services.incidents import status_label
 from station_desk.services.records import get_record
@@ -232,14 +232,38 @@ class IncidentForm(QDialog):
 
     # -- loading ---------------------------------------------------------------------------------------------
 
-    def load(self, *, fields: bool = True) -> None:
+    def load(self, *, fields: bool = True, reason: str | None = None) -> None:
         """Read the incident again; `fields=False` keeps what is being typed in the details (a section changed)."""
         incident_id = self.incident_id
+        if incident_id is not None and not self.is_loaded:
+            # The first opening is written: it is audited, and a sensitive record needs a reason first.
+            opened_id: str = incident_id
+
+            def opening(session: Session, actor: Actor) -> IncidentBundle:
+                privacy.open_incident(session, actor, opened_id, reason)
+                return load_bundle(session, actor, opened_id)
+
+            self.context.write(opening, lambda bundle: self._loaded(bundle, fields=True), self._open_refused)
+            return
         self.context.read(
             lambda session, actor: load_bundle(session, actor, incident_id),
             lambda bundle: self._loaded(bundle, fields=fields or not self.is_loaded),
             lambda error: self.show_message(describe_error(error)),
         )
+
+    def _open_refused(self, error: Exception) -> None:
+        if isinstance(error, privacy.ReasonRequired):
+            self.ask_text(_("Why do you open this record?"), error.message, self._open_with_reason)
+            if self.prompt is not None:
+                self.prompt.rejected.connect(super().reject)  # no reason, no record
+            return
+        self.show_message(describe_error(error))
+
+    def _open_with_reason(self, reason: str) -> None:
+        if reason.strip():
+            self.load(reason=reason)
+        else:
+            super().reject()
 
     def _loaded(self, bundle: IncidentBundle, *, fields: bool) -> None:
         self.bundle = bundle

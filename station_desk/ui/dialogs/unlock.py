@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from pathlib import Path
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QLabel,
     QLineEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from station_desk.config import Paths
-from station_desk.i18n import _
+from station_desk.errors import DatabaseProblem
+from station_desk.i18n import _, format_datetime
 from station_desk.keys import RECOVERY_SLOT, KeyFile
 from station_desk.services import accounts
 from station_desk.services.accounts import StationHandle
@@ -66,9 +72,20 @@ class UnlockDialog(QDialog):
             label.setBuddy(field)
             layout.addWidget(label)
             layout.addWidget(field)
+        # A damaged database offers the newest good automatic backup; any backup file can be restored from here.
+        self.offered_backup: Path | None = None
+        self.remembered = ("", "")
+        self.restore_newest_button = QPushButton()
+        self.restore_newest_button.hide()
+        self.restore_newest_button.clicked.connect(lambda: self.restore(self.offered_backup))
+        self.restore_file_button = QPushButton(_("Restore a backup file…"))
+        self.restore_file_button.setFlat(True)
+        self.restore_file_button.clicked.connect(self.choose_backup)
         layout.addWidget(self.hint)
         layout.addWidget(self.message)
+        layout.addWidget(self.restore_newest_button)
         layout.addWidget(self.buttons)
+        layout.addWidget(self.restore_file_button, 0, Qt.AlignmentFlag.AlignLeft)
         (self.password_edit if username or names else self.user_box).setFocus(Qt.FocusReason.OtherFocusReason)
 
     def try_unlock(self) -> None:
@@ -87,6 +104,76 @@ class UnlockDialog(QDialog):
         self.accept()
 
     def _failed(self, error: Exception) -> None:
+        if isinstance(error, DatabaseProblem) and self.paths.key_file.exists():
+            self._look_for_backup(error)
+        self._show_failure(error)
+
+    def _look_for_backup(self, error: Exception) -> None:
+        """The password may be right and the database damaged: find the newest automatic backup that opens."""
+        from station_desk.services.backup_auto import newest_good_backup
+
+        username, password, paths = self.user_box.currentText().strip(), self.password_edit.text(), self.paths
+
+        self.remembered = (username, password)  # the offer restores with what was just typed
+
+        def find() -> tuple[Path, datetime] | None:
+            key = KeyFile.load(paths.key_file).unlock(username, password)
+            found = newest_good_backup(paths, key)
+            if found is None:
+                return None
+            from station_desk.services.backup import read_backup_info
+
+            return found, read_backup_info(found).created_at
+
+        self.workers.read(find, lambda found: self._offer_backup(found, error), lambda _error: None)
+
+    def _offer_backup(self, found: tuple[Path, datetime] | None, error: Exception) -> None:
+        if found is None:
+            return
+        self.offered_backup, created_at = found
+        when = format_datetime(created_at)
+        self.message.setText(
+            describe_error(error) + "\n" + _("A good backup from {when} is on this laptop.").format(when=when)
+        )
+        self.restore_newest_button.setText(_("Restore the backup from {when}").format(when=when))
+        self.restore_newest_button.show()
+
+    def choose_backup(self) -> None:
+        chosen, _filter = QFileDialog.getOpenFileName(
+            self, _("Choose the backup to restore"), "", _("Station Desk backups (*.sdbak)")
+        )
+        if chosen:
+            self.restore(Path(chosen))
+
+    def restore(self, backup: Path | None) -> None:
+        """Restore `backup` with the user name and password typed above (those of the backup), then log in."""
+        from station_desk.services.backup_restore import restore_backup
+
+        username, password, paths = self.user_box.currentText().strip(), self.password_edit.text(), self.paths
+        if backup is None:
+            return
+        if not password and backup == self.offered_backup:
+            username, password = self.remembered
+        if not username or not password:
+            self.message.setText(_("Type the user name and password first: the backup opens with them."))
+            self.message.show()
+            return
+        self.buttons.setEnabled(False)
+        self.restore_newest_button.setEnabled(False)
+        self.message.setText(_("Restoring the backup…"))
+        self.message.show()
+
+        def work() -> StationHandle:
+            restore_backup(paths, backup, username=username, password=password)
+            return accounts.open_station(paths=paths, username=username, password=password)
+
+        self.workers.read(work, self._unlocked, self._restore_failed)
+
+    def _restore_failed(self, error: Exception) -> None:
+        self.restore_newest_button.setEnabled(True)
+        self._show_failure(error)
+
+    def _show_failure(self, error: Exception) -> None:
         self.buttons.setEnabled(True)
         self.password_edit.clear()
         self.password_edit.setFocus()

@@ -13,6 +13,7 @@ from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -26,7 +27,7 @@ from sqlmodel import Session, col, select
 from station_desk.i18n import _, current_language, format_date, ngettext
 from station_desk.models import Category, Incident, Involvement, Person
 from station_desk.models.enums import InvolvementRole
-from station_desk.services import people
+from station_desk.services import people, privacy
 from station_desk.services.context import Actor
 from station_desk.services.incidents import status_label
 from station_desk.services.today import category_name
@@ -297,15 +298,43 @@ class PeoplePage(Page):
         self.person_heading.setText(_("Incidents of {name}").format(name=full_name(person)))
         self.person_details.setText(self._details(person))
         self.summary.setText(_("Loading…"))
+        self._load_history(generation, person)
+
+    def _load_history(self, generation: int, person: Person, reason: str | None = None) -> None:
+        """Opening a person's incidents is a consultation the law has logged: a write, with a reason if needed."""
         person_id, language = person.id, current_language()
 
         def work(session: Session, actor: Actor) -> History:
+            privacy.open_person(session, actor, person_id, reason)
             rows = people.incidents_of_person(session=session, actor=actor, person_id=person_id)
             codes = {incident.category_code for incident, _involvement in rows}
             categories = session.exec(select(Category).where(col(Category.code).in_(codes))).all() if codes else []
             return History(rows, {category.code: category_name(category, language) for category in categories})
 
-        self.context.read(work, lambda history: self._show_history(generation, person, history), self._show_error)
+        self.context.write(
+            work,
+            lambda history: self._show_history(generation, person, history),
+            lambda error: self._history_refused(error, generation, person),
+        )
+
+    def _history_refused(self, error: Exception, generation: int, person: Person) -> None:
+        if generation != self._history_generation:
+            return
+        if not isinstance(error, privacy.ReasonRequired):
+            self._show_error(error)
+            return
+        self.summary.setText(_("A reason is needed to open this record."))
+        prompt = QInputDialog(self)
+        prompt.setWindowTitle(_("Why do you open this record?"))
+        prompt.setLabelText(error.message)
+        prompt.setOkButtonText(_("OK"))
+        prompt.setCancelButtonText(_("Cancel"))
+        prompt.textValueSelected.connect(
+            lambda reason: self._load_history(generation, person, reason) if reason.strip() else None
+        )
+        prompt.finished.connect(prompt.deleteLater)
+        self.reason_prompt = prompt
+        prompt.open()
 
     def _details(self, person: Person) -> str:
         parts = [

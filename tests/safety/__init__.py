@@ -1,0 +1,1 @@
+"""Crash and power-cut tests: real child processes killed with SIGKILL at random moments."""
