@@ -7,13 +7,14 @@ import sys
 from logging.handlers import RotatingFileHandler
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
-from PySide6.QtWidgets import QApplication, QDialog, QStyleFactory
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QStyleFactory, QWidget
 
 from station_desk import i18n
 from station_desk.config import APP_NAME, Paths, load_settings
 from station_desk.errors import StationDeskError
 from station_desk.i18n import _
 from station_desk.services.accounts import StationHandle
+from station_desk.services.backup import integrity_problem
 from station_desk.services.backup_auto import automatic_backup
 from station_desk.ui.context import AppContext
 from station_desk.ui.dialogs.unlock import UnlockDialog
@@ -132,18 +133,43 @@ def run(paths: Paths, *, demo_login: tuple[str, str] | None = None, language: st
     context.locked.connect(relock)
     window.show()
     log.info("main window shown for %s", context.actor.username)
-    # The daily backup is taken in the background while the officer works (SQLite's online backup).
-    context.workers.read(
-        lambda: automatic_backup(context.handle),
-        lambda made: log.info("daily backup %s", made) if made else None,
-        lambda error: log.warning("daily backup failed: %s", error),
-    )
+    check_then_back_up(context, window)
     code = app.exec()
     window.sync_runner.shutdown()
     context.workers.wait_idle()
     backup_at_close(context.handle)
     context.handle.close()
     return code
+
+
+def check_then_back_up(context: AppContext, window: QWidget) -> None:
+    """In the background: the whole database checked, then (only if whole) the daily backup.
+
+    A page damaged in the middle of the file does not stop the database from opening; only the full check finds it,
+    and a backup of a damaged file must not push good ones out of the automatic folder.
+    """
+    handle = context.handle
+
+    def checked(problem: str | None) -> None:
+        if problem is None:
+            context.workers.read(
+                lambda: automatic_backup(handle),
+                lambda made: log.info("daily backup %s", made) if made else None,
+                lambda error: log.warning("daily backup failed: %s", error),
+            )
+            return
+        log.error("database damaged: %s", problem)
+        box = QMessageBox(QMessageBox.Icon.Warning, _("The database is damaged"), "", parent=window)
+        box.setText(
+            _(
+                "The station database is damaged ({problem}). Save nothing more: close the app, and at the login "
+                "window choose “Restore a backup file…” and the newest file in {folder}."
+            ).format(problem=problem[:200], folder=handle.paths.backups / "auto")
+        )
+        box.open()  # parented to the window, so Qt keeps it
+        window.setProperty("damaged_database_warning", True)
+
+    context.workers.read(lambda: integrity_problem(handle.engine), checked, lambda error: checked(str(error)))
 
 
 def backup_at_close(handle: StationHandle) -> None:

@@ -46,6 +46,7 @@ from station_desk.services.records import get_record, update_record
 from station_desk.services.validation import Problems
 from station_desk.ui.context import AppContext, describe_error
 from station_desk.ui.dialogs.import_dialog import ImportDialog
+from station_desk.ui.dialogs.review_dialog import ReviewDialog
 from station_desk.ui.idle_lock import DEFAULT_MINUTES, IdleLock
 from station_desk.ui.pages.base import Page
 from station_desk.ui.widgets.forms import ERROR_STYLE, EnterMovesOn, Field, FieldSet
@@ -180,6 +181,17 @@ class SettingsPage(Page):
         import_layout.addWidget(self.import_label)
         import_layout.addWidget(self.import_button, 0, Qt.AlignmentFlag.AlignLeft)
         left.addWidget(self.import_box)
+
+        self.privacy_box = QGroupBox()
+        self.privacy_label = QLabel()
+        self.privacy_label.setWordWrap(True)
+        self.review_button = QPushButton()
+        self.review_button.clicked.connect(self.open_review)
+        privacy_layout = QVBoxLayout(self.privacy_box)
+        privacy_layout.addWidget(self.privacy_label)
+        privacy_layout.addWidget(self.review_button, 0, Qt.AlignmentFlag.AlignLeft)
+        left.addWidget(self.privacy_box)
+        self.review_dialog: ReviewDialog | None = None
         self.import_dialog: ImportDialog | None = None
 
         self.backup_box = QGroupBox()
@@ -222,6 +234,7 @@ class SettingsPage(Page):
         self.station_box.setEnabled(commander)
         self.users_box.setEnabled(commander)
         self.import_button.setEnabled(commander)
+        self.review_button.setEnabled(commander)
 
     def _build_users(self, grid: QGridLayout) -> None:
         self.users_box = QGroupBox()
@@ -343,6 +356,10 @@ class SettingsPage(Page):
         self._backup_finished()
         self.backup_result.setText(describe_error(error))
 
+    def open_review(self) -> None:
+        self.review_dialog = ReviewDialog(self.context, self)
+        self.review_dialog.show()
+
     def open_import(self) -> None:
         self.import_dialog = ImportDialog(self.context, self)
         self.import_dialog.show()
@@ -363,6 +380,13 @@ class SettingsPage(Page):
         self.lock_minutes.setSuffix(" " + _("min"))
         self.sync_box.setTitle(_("Sync server"))
         self.sync_label.setText(_("Set up when the laptop is enrolled"))
+        self.privacy_box.setTitle(_("Retention and review"))
+        self.privacy_label.setText(
+            _("Records the law asks to look at again, and those past their retention period, to anonymise.")
+            if self.context.actor.is_commander
+            else _("Only the station commander reviews and anonymises records.")
+        )
+        self.review_button.setText(_("Records due for review…"))
         self.backup_box.setTitle(_("Backups"))
         self.backup_label.setText(
             _(
