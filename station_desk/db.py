@@ -26,6 +26,7 @@ from station_desk.i18n import _
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 5000
+WRITE_OPTION = "station_desk_write"  # set by write_session: its transactions begin IMMEDIATE
 
 
 def _raw_key_pragma(key: bytes) -> str:
@@ -68,7 +69,11 @@ def make_engine(path: Path, key: bytes, *, max_page_count: int | None = None) ->
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: sa.Connection) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # A write takes the write lock at its start: a deferred BEGIN that read first and then met another
+        # connection's commit (the sync, a backup's audit entry) would fail at once as "busy"; IMMEDIATE waits
+        # up to busy_timeout for its turn instead.
+        writing = connection.get_execution_options().get(WRITE_OPTION)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
 
     return engine
 
@@ -180,7 +185,7 @@ def open_database(path: Path, key: bytes, *, create: bool = False, **engine_opti
 @contextmanager
 def write_session(engine: Engine) -> Iterator[Session]:
     """One user action, one transaction: committed on success, rolled back whole on any failure."""
-    session = Session(engine, expire_on_commit=False)
+    session = Session(engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False)
     try:
         yield session
         session.commit()

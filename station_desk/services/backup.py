@@ -14,8 +14,6 @@ from typing import Any
 
 import sqlcipher3
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
-from sqlmodel import Session
 
 from station_desk import __version__, db
 from station_desk.errors import StationDeskError
@@ -57,7 +55,6 @@ __all__ = [
 
 # 4 MiB a step at SQLCipher's 4 KiB pages: often enough to show progress and notice a cancel, few enough to be cheap.
 PAGES_PER_STEP = 1024
-AUDIT_ATTEMPTS = 20
 
 
 class _Stop(Exception):
@@ -140,32 +137,22 @@ def create_backup(
 
 
 def _audit_backup(handle: StationHandle, out: Path, automatic: bool) -> str:
-    """Write the audit entry of a backup; returns the station's name."""
-    for attempt in range(AUDIT_ATTEMPTS):
-        session = Session(handle.engine, expire_on_commit=False)
-        try:
-            station = session.get(Station, handle.actor.station_id)
-            audit(
-                session,
-                handle.actor,
-                AuditAction.backup,
-                record_type="station",
-                record_id=handle.actor.station_id,
-                details={"file": out.name, "automatic": automatic},
-            )
-            session.commit()
-            return station.name if station is not None else ""
-        except OperationalError as error:
-            session.rollback()
-            # The backup runs beside the app's writer. A transaction that read (the chain's last hash) and then
-            # writes loses at once to a commit made in between (SQLITE_BUSY_SNAPSHOT, which busy_timeout does not
-            # wait for); starting again sees that commit and goes through.
-            if "locked" not in str(error.orig) or attempt == AUDIT_ATTEMPTS - 1:
-                raise db.describe_database_error(error, handle.paths.database) from None
-            time.sleep(0.01 * (attempt + 1))
-        finally:
-            session.close()
-    raise AssertionError("unreachable")
+    """Write the audit entry of a backup; returns the station's name.
+
+    A write session begins IMMEDIATE, so beside the app's writer it waits its turn (busy_timeout) instead of
+    losing to a commit made between its read of the chain's last hash and its write.
+    """
+    with db.write_session(handle.engine) as session:
+        station = session.get(Station, handle.actor.station_id)
+        audit(
+            session,
+            handle.actor,
+            AuditAction.backup,
+            record_type="station",
+            record_id=handle.actor.station_id,
+            details={"file": out.name, "automatic": automatic},
+        )
+        return station.name if station is not None else ""
 
 
 def _copy_database(

@@ -84,6 +84,7 @@ def test_a_backup_taken_while_another_thread_saves_holds_every_earlier_save_and_
             began = time.monotonic()
             try:
                 committed.extend(_save(station, 1, "під час копії"))
+                time.sleep(0.002)  # an officer's saves, however quick, leave the lock free between them
             except DatabaseProblem:
                 # The backup's own audit entry is a second writer: a save that overlaps its write is refused whole
                 # (SQLite's BUSY / BUSY_SNAPSHOT), as a save in a second window would be; the officer saves again.
