@@ -62,6 +62,7 @@ class DVSummary:
 def _incident_for_dv(session: Session, actor: Actor, incident_id: str) -> Incident:
     """DV rows are new child rows, like supplements: allowed after approval, never on a voided incident."""
     incident = get_record(session, Incident, incident_id, actor=actor)
+    require_allowed(session, actor, "incident", incident.id)
     if incident.status == IncidentStatus.voided:
         raise PermissionDenied(_("This record was voided and cannot be changed."))
     return incident

@@ -168,6 +168,7 @@ def _require_editable(incident: Incident, actor: Actor) -> None:
 
 def update_incident(*, session: Session, actor: Actor, incident_id: str, data: IncidentInput) -> Incident:
     incident = get_record(session, Incident, incident_id, actor=actor)
+    require_allowed(session, actor, "incident", incident.id)  # a restricted record is changed by its named users
     _require_editable(incident, actor)
     values = _validated_fields(session, data)
     update_record(session, actor, incident, values)
@@ -206,6 +207,7 @@ def _change_status(
     note: str | None = None,
     extra: dict[str, Any] | None = None,
 ) -> Incident:
+    require_allowed(session, actor, "incident", incident.id)
     old_status = incident.status
     update_record(
         session,
@@ -294,6 +296,7 @@ def void_incident(*, session: Session, actor: Actor, incident_id: str, reason: s
 def add_note(*, session: Session, actor: Actor, incident_id: str, text: str) -> IncidentNote:
     """A note, at any stage but voided; after approval use add_supplement, which says what it changes."""
     incident = get_record(session, Incident, incident_id, actor=actor)
+    require_allowed(session, actor, "incident", incident.id)
     if incident.status == IncidentStatus.voided:
         raise PermissionDenied(_("This record was voided and cannot be changed."))
     problems = Problems()
@@ -306,6 +309,7 @@ def add_note(*, session: Session, actor: Actor, incident_id: str, text: str) -> 
 def add_supplement(*, session: Session, actor: Actor, incident_id: str, text: str) -> IncidentNote:
     """An addition to an approved record, which itself stays as approved."""
     incident = get_record(session, Incident, incident_id, actor=actor)
+    require_allowed(session, actor, "incident", incident.id)
     _require_status(incident, IncidentStatus.approved, IncidentStatus.closed)
     problems = Problems()
     cleaned = problems.required_text("text", text)

@@ -120,6 +120,7 @@ def find_persons(*, session: Session, actor: Actor, query: str, limit: int = 20)
 
 def _incident_open_for_people(session: Session, actor: Actor, incident_id: str) -> Incident:
     incident = get_record(session, Incident, incident_id, actor=actor)
+    require_allowed(session, actor, "incident", incident.id)
     if incident.status in (IncidentStatus.approved, IncidentStatus.closed):
         raise RecordLocked()
     if incident.status == IncidentStatus.voided:

@@ -239,3 +239,23 @@ def test_restrict_command(station: StationHandle, officer: Actor, case: dict[str
     assert lifted.returncode == 0 and "no longer restricted" in lifted.stdout
     with db.read_session(station.engine) as s:
         assert restricted_to(s, station.actor, "incident", case["incident"]) is None
+
+
+def test_a_restricted_incident_is_changed_only_by_the_named_and_the_commander(
+    station: StationHandle, commander: Actor, officer: Actor, colleague: Actor, case: dict[str, str]
+) -> None:
+    from station_desk.services.incidents import update_incident
+
+    restrict(station, commander, "incident", case["incident"], colleague)
+    writes: list[Callable[[Session, Actor], Any]] = [
+        lambda s, a: update_incident(session=s, actor=a, incident_id=case["incident"], data=incident_input()),
+        lambda s, a: add_note(session=s, actor=a, incident_id=case["incident"], text="Спроба дописати"),
+        lambda s, a: people.involve_person(
+            session=s, actor=a, incident_id=case["incident"], person_id=case["victim"], role="witness"
+        ),
+    ]
+    for write in writes:
+        with pytest.raises(PermissionDenied, match="restricted to named users"), db.write_session(station.engine) as s:
+            write(s, officer)
+    with db.write_session(station.engine) as s:
+        add_note(session=s, actor=colleague, incident_id=case["incident"], text="Named colleague adds a note")
