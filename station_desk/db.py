@@ -29,14 +29,14 @@ BUSY_TIMEOUT_MS = 5000
 WRITE_OPTION = "station_desk_write"  # set by write_session: its transactions begin IMMEDIATE
 
 
-def _raw_key_pragma(key: bytes) -> str:
+def raw_key_pragma(key: bytes) -> str:
     # A raw 256-bit key skips SQLCipher's own PBKDF2: the slow step was already argon2id in the key file.
     return f"x'{key.hex()}'"
 
 
 def make_engine(path: Path, key: bytes, *, max_page_count: int | None = None) -> Engine:
     """An engine on the encrypted station database, every connection keyed and set up for durability."""
-    url = make_url("sqlite+pysqlcipher://").set(password=_raw_key_pragma(key), database=str(path))
+    url = make_url("sqlite+pysqlcipher://").set(password=raw_key_pragma(key), database=str(path))
     engine = sa.create_engine(
         url,
         # The dialect's default SingletonThreadPool closes other threads' connections once more threads than its

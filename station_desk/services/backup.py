@@ -61,11 +61,6 @@ class _Stop(Exception):
     """Raised inside SQLite's backup progress callback to abort the copy when the user cancels."""
 
 
-def _raw_key_pragma(key: bytes) -> str:
-    # As db.make_engine keys its connections: a raw 256-bit key, so SQLCipher skips its own PBKDF2.
-    return f"x'{key.hex()}'"
-
-
 def create_backup(
     handle: StationHandle,
     out: Path,
@@ -170,7 +165,7 @@ def _copy_database(
         page_size = int(source.execute("PRAGMA page_size").fetchone()[0])
         target = sqlcipher3.dbapi2.connect(str(target_path), isolation_level=None)
         try:
-            target.execute(f'PRAGMA key = "{_raw_key_pragma(key)}"')
+            target.execute(f'PRAGMA key = "{db.raw_key_pragma(key)}"')
             # A work file: if the power goes, it is thrown away, so it needs no journal and no waiting for the disk.
             target.execute("PRAGMA journal_mode=OFF")
             target.execute("PRAGMA synchronous=OFF")

@@ -138,11 +138,12 @@ def test_the_app_locks_after_the_laptop_slept(context: AppContext, qtbot: QtBot)
 
 def test_the_commander_backs_up_to_a_usb_stick(context: AppContext, qtbot: QtBot, tmp_path: Path) -> None:
     page = _settings_page(context, qtbot)
-    assert "every day and whenever the app closes" in page.backup_label.text()
+    box = page.backup_box
+    assert "every day and whenever the app closes" in box.label.text()
     out = tmp_path / "usb" / "station.sdbak"
     out.parent.mkdir()
-    page.back_up_to(out)
-    qtbot.waitUntil(lambda: "Backup written" in page.backup_result.text(), timeout=60000)
-    assert not page.backup_progress.isVisible() and page.backup_button.isEnabled()
+    box.back_up_to(out)
+    qtbot.waitUntil(lambda: "Backup written" in box.result.text(), timeout=60000)
+    assert not box.progress.isVisible() and box.button.isEnabled()
     info = verify_backup(out, key=context.handle.database_key, work_dir=tmp_path / "work")
     assert info.database_checked and info.station_id == context.actor.station_id

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
-from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFrame,
     QGridLayout,
     QGroupBox,
@@ -23,7 +20,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
-    QProgressBar,
     QPushButton,
     QScrollArea,
     QSpinBox,
@@ -36,11 +32,10 @@ from sqlmodel import Session
 
 from station_desk.config import load_settings, save_settings
 from station_desk.errors import ValidationFailed
-from station_desk.i18n import LANGUAGE_NAMES, LANGUAGES, _, current_language, format_number
+from station_desk.i18n import LANGUAGE_NAMES, LANGUAGES, _, current_language
 from station_desk.models import Station
 from station_desk.models.enums import Role
 from station_desk.services import accounts
-from station_desk.services.backup import BackupInfo, create_backup
 from station_desk.services.context import Actor
 from station_desk.services.records import get_record, update_record
 from station_desk.services.validation import Problems
@@ -49,6 +44,7 @@ from station_desk.ui.dialogs.import_dialog import ImportDialog
 from station_desk.ui.dialogs.review_dialog import ReviewDialog
 from station_desk.ui.idle_lock import DEFAULT_MINUTES, IdleLock
 from station_desk.ui.pages.base import Page
+from station_desk.ui.pages.settings_backup import BackupBox
 from station_desk.ui.widgets.forms import ERROR_STYLE, EnterMovesOn, Field, FieldSet
 
 STATION_TIMEZONES = ("Europe/Kyiv", "Europe/Warsaw", "Europe/Belgrade")
@@ -194,34 +190,8 @@ class SettingsPage(Page):
         self.review_dialog: ReviewDialog | None = None
         self.import_dialog: ImportDialog | None = None
 
-        self.backup_box = QGroupBox()
-        self.backup_label = QLabel()
-        self.backup_label.setWordWrap(True)
-        self.backup_button = QPushButton()
-        self.backup_button.clicked.connect(self.choose_backup_file)
-        self.backup_cancel = QPushButton()
-        self.backup_cancel.clicked.connect(self.cancel_backup)
-        self.backup_cancel.hide()
-        self.backup_progress = QProgressBar()
-        self.backup_progress.hide()
-        self.backup_result = QLabel()
-        self.backup_result.setWordWrap(True)
-        backup_layout = QVBoxLayout(self.backup_box)
-        backup_layout.addWidget(self.backup_label)
-        backup_buttons = QHBoxLayout()
-        backup_buttons.addWidget(self.backup_button)
-        backup_buttons.addWidget(self.backup_cancel)
-        backup_buttons.addStretch(1)
-        backup_layout.addLayout(backup_buttons)
-        backup_layout.addWidget(self.backup_progress)
-        backup_layout.addWidget(self.backup_result)
+        self.backup_box = BackupBox(context)
         left.addWidget(self.backup_box)
-        # The worker thread only writes these numbers; a UI timer shows them (no Qt call off the UI thread).
-        self.backup_done = [0, 0]
-        self.backup_stop = False
-        self.backup_timer = QTimer(self)
-        self.backup_timer.setInterval(100)
-        self.backup_timer.timeout.connect(self._show_backup_progress)
         left.addStretch(1)
 
         self._build_users(grid)
@@ -302,60 +272,6 @@ class SettingsPage(Page):
     def title(self) -> str:
         return _("Settings")
 
-    def choose_backup_file(self) -> None:
-        suggested = f"station-{date.today():%Y-%m-%d}.sdbak"
-        chosen, _filter = QFileDialog.getSaveFileName(
-            self, _("Back up to a file"), suggested, _("Station Desk backups (*.sdbak)")
-        )
-        if chosen:
-            self.back_up_to(Path(chosen))
-
-    def back_up_to(self, out: Path) -> None:
-        """An encrypted backup of the station into `out` (a USB stick), with progress and a Cancel button."""
-        handle = self.context.handle
-        self.backup_done[:] = [0, 0]
-        self.backup_stop = False
-
-        def progress(done: int, total: int) -> None:
-            self.backup_done[:] = [done, total]
-
-        self.backup_button.setEnabled(False)
-        self.backup_cancel.show()
-        self.backup_progress.show()
-        self.backup_result.clear()
-        self.backup_timer.start()
-        self.context.workers.read(
-            lambda: create_backup(handle, out, progress=progress, cancelled=lambda: self.backup_stop),
-            self._backed_up,
-            self._backup_failed,
-        )
-
-    def cancel_backup(self) -> None:
-        self.backup_stop = True
-
-    def _show_backup_progress(self) -> None:
-        done, total = self.backup_done
-        self.backup_progress.setRange(0, max(total, 1))
-        self.backup_progress.setValue(done)
-
-    def _backup_finished(self) -> None:
-        self.backup_timer.stop()
-        self.backup_button.setEnabled(True)
-        self.backup_cancel.hide()
-        self.backup_progress.hide()
-
-    def _backed_up(self, info: BackupInfo) -> None:
-        self._backup_finished()
-        self.backup_result.setText(
-            _("Backup written: {file} ({size} MB). It opens only with a station password or the recovery code.").format(
-                file=info.path, size=format_number(round(info.file_size / 1_000_000, 1))
-            )
-        )
-
-    def _backup_failed(self, error: Exception) -> None:
-        self._backup_finished()
-        self.backup_result.setText(describe_error(error))
-
     def open_review(self) -> None:
         self.review_dialog = ReviewDialog(self.context, self)
         self.review_dialog.show()
@@ -387,15 +303,7 @@ class SettingsPage(Page):
             else _("Only the station commander reviews and anonymises records.")
         )
         self.review_button.setText(_("Records due for review…"))
-        self.backup_box.setTitle(_("Backups"))
-        self.backup_label.setText(
-            _(
-                "An encrypted backup is made every day and whenever the app closes, in {folder}: the last 7 days, "
-                "4 weeks and 12 months are kept. Restore one from the login window."
-            ).format(folder=self.context.handle.paths.backups / "auto")
-        )
-        self.backup_button.setText(_("Back up to a file…"))
-        self.backup_cancel.setText(_("Cancel"))
+        self.backup_box.retranslate()
         self.import_box.setTitle(_("Import"))
         self.import_label.setText(
             _("Bring in the registers the station kept in Excel or CSV: previewed first, undoable as a whole.")
