@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from station_desk import db
 from station_desk.i18n import _, format_datetime, format_number, ngettext
 from station_desk.models import Station
-from station_desk.sync import client
+from station_desk.sync import overview
 from station_desk.ui.context import AppContext
 from station_desk.ui.pages.base import Page
 from station_desk.ui.pages.registry import page_classes
@@ -140,7 +140,7 @@ class MainWindow(QMainWindow):
         def query() -> SyncStatusLine:
             with db.read_session(engine) as session:
                 station = session.get(Station, station_id)
-            status = client.sync_status(engine)
+            status = overview.sync_status(engine)
             last = status.last_sync_at
             timezone = station.timezone if station else "UTC"
             return SyncStatusLine(

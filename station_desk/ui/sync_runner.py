@@ -22,7 +22,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from station_desk.errors import StationDeskError
 from station_desk.i18n import _
-from station_desk.sync import client
+from station_desk.sync import client, overview
 from station_desk.ui.context import describe_error
 from station_desk.ui.workers import Workers, deliver
 
@@ -126,7 +126,7 @@ class SyncRunner(QObject):
         self.lane.on_progress = self.progress.emit
         self.enrolled = False
         self.server_url: str | None = None
-        self.status: client.SyncStatus | None = None
+        self.status: overview.SyncStatus | None = None
         self.running = False
         self.active = True
         self.failures = 0
@@ -158,9 +158,9 @@ class SyncRunner(QObject):
     def refresh(self) -> None:
         """Read the enrolment and counts again (in the background); `state_changed` follows."""
         engine = self.context.handle.engine
-        self.context.workers.read(lambda: client.sync_status(engine), self._got_status, lambda _error: None)
+        self.context.workers.read(lambda: overview.sync_status(engine), self._got_status, lambda _error: None)
 
-    def _got_status(self, status: client.SyncStatus) -> None:
+    def _got_status(self, status: overview.SyncStatus) -> None:
         self.status = status
         self.enrolled = bool(status.enrolled)
         self.server_url = status.server_url

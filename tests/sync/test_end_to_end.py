@@ -18,7 +18,7 @@ from station_desk.services import incidents as svc
 from station_desk.services.accounts import StationHandle
 from station_desk.services.context import Actor
 from station_desk.services.records import soft_delete
-from station_desk.sync import client, conflicts, state
+from station_desk.sync import client, conflicts, overview, state
 from station_desk.sync.protocol import PULL_PATH, PUSH_PATH, TOKEN_PATH
 from tests.live_server import LiveServer
 from tests.sync.conftest import (
@@ -159,9 +159,9 @@ def test_nothing_to_send_is_one_request_and_a_revoked_laptop_is_told(
     result = client.sync_once(station.engine, transport=counting_transport)
     assert counting_transport.requests == [("GET", PULL_PATH)]
     assert (result.sent, result.received, result.checksum_ok) == (0, 0, True)
-    status = client.sync_status(station.engine)
+    status = overview.sync_status(station.engine)
     assert status.enrolled and status.waiting == 0 and status.last_error is None and status.last_sync_at
-    history = client.sync_history(station.engine)
+    history = overview.sync_history(station.engine)
     assert len(history) == 2 and history[0].error is None
     assert client.server_reachable(live_server.url)
 
@@ -190,7 +190,7 @@ def test_nothing_to_send_is_one_request_and_a_revoked_laptop_is_told(
     cancelled = client.sync_once(station.engine, cancel=cancel)
     assert cancelled.cancelled and cancelled.sent == 0
     assert read_incident(station.engine, incident_id).version == 0
-    assert client.sync_status(station.engine).waiting > 0
+    assert overview.sync_status(station.engine).waiting > 0
 
     engine = server_db.make_engine(live_server.database_url)
     try:
@@ -200,9 +200,9 @@ def test_nothing_to_send_is_one_request_and_a_revoked_laptop_is_told(
     create_incident(station.engine, officer)
     with pytest.raises(client.SyncError, match="disconnected from the region"):
         client.sync_once(station.engine)
-    status = client.sync_status(station.engine)
+    status = overview.sync_status(station.engine)
     assert status.waiting > 0 and status.last_error and "disconnected" in status.last_error
-    assert client.sync_history(station.engine)[0].error
+    assert overview.sync_history(station.engine)[0].error
 
 
 def test_without_enrolment_or_server_the_officer_gets_a_clear_message(station: StationHandle) -> None:
@@ -215,8 +215,8 @@ def test_without_enrolment_or_server_the_officer_gets_a_clear_message(station: S
         )
     with pytest.raises(client.SyncError, match="No connection"):
         client.sync_once(station.engine, timeout=1.0)
-    assert client.sync_status(station.engine).last_error
-    assert client.consecutive_failures(station.engine) == 1
+    assert overview.sync_status(station.engine).last_error
+    assert overview.consecutive_failures(station.engine) == 1
 
 
 def test_retry_delays_grow_and_spread() -> None:

@@ -12,7 +12,7 @@ from station_desk import cli
 from station_desk.services.accounts import StationHandle
 from station_desk.services.context import Actor
 from station_desk.services.serialize import record_dict
-from station_desk.sync import client
+from station_desk.sync import client, overview
 from tests.conftest import COMMANDER_PASSWORD
 from tests.live_server import ROOT, LiveServer, enrolment_code
 from tests.sync.conftest import STATION_NAME, checksum_of, create_incident, enrol_laptop, outbox_rows, read_incident
@@ -66,7 +66,7 @@ def test_a_sync_file_goes_up_and_its_answer_comes_back_and_replays_change_nothin
     assert outbox_rows(a.engine) == []
     assert all(read_incident(a.engine, id_).version > 0 for id_ in offline)
     assert read_incident(a.engine, from_b).narrative == "Зафіксовано на ноутбуці Б."
-    history = client.sync_history(a.engine)
+    history = overview.sync_history(a.engine)
     assert history[0].via == "file" and history[0].error is None
 
     # Replays: the same file imported again on the server, and both answers imported again, change nothing.
@@ -115,6 +115,6 @@ def test_only_a_commander_may_enrol(
     args = ["--data-dir", str(station.paths.data_dir), "--user", "petro", "enroll", "--server", live_server.url]
     assert cli.main([*args, "--code", code]) != 0
     assert "commander" in capsys.readouterr().err
-    assert not client.sync_status(station.engine).enrolled
+    assert not overview.sync_status(station.engine).enrolled
     assert cli.main(["--data-dir", str(station.paths.data_dir), "--user", "petro", "sync"]) == 1
     assert "not enrolled" in capsys.readouterr().err

@@ -14,7 +14,7 @@ from station_desk import db
 from station_desk.models import AuditEntry, OutboxEntry, Person, Station, SyncConflict, SyncRun
 from station_desk.models.enums import AuditAction
 from station_desk.services.records import update_record
-from station_desk.sync import client, state
+from station_desk.sync import client, overview, state
 from station_desk.ui.context import AppContext
 from station_desk.ui.dialogs.conflict import ConflictDialog
 from station_desk.ui.main_window import MainWindow
@@ -67,7 +67,7 @@ def station_name(context: AppContext) -> str:
 
 def waiting(context: AppContext) -> int:
     context.workers.wait_idle()
-    return client.sync_status(context.handle.engine).waiting
+    return overview.sync_status(context.handle.engine).waiting
 
 
 def waiting_records(context: AppContext) -> int:
@@ -119,7 +119,7 @@ def test_enrolment_with_a_wrong_code_or_a_closed_port_says_why_under_the_field_a
     assert page.server_field.message.isHidden()
     assert "refused the enrolment" in page.code_field.message.text()
     context.workers.wait_idle()
-    status = client.sync_status(context.handle.engine)
+    status = overview.sync_status(context.handle.engine)
     assert not status.enrolled and status.server_url is None
     with direct_session(context) as session:
         assert not session.exec(select(AuditEntry).where(AuditEntry.action == AuditAction.enrol)).all()

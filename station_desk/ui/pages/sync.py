@@ -33,7 +33,7 @@ from station_desk.models import RECORD_TYPES, OutboxEntry, Station, User
 from station_desk.models.enums import Role
 from station_desk.services.context import Actor
 from station_desk.services.record_types import record_type_name
-from station_desk.sync import client, conflicts
+from station_desk.sync import client, conflicts, overview
 from station_desk.sync.protocol import CLOCK_WARNING_SECONDS
 from station_desk.ui.context import AppContext, describe_error
 from station_desk.ui.dialogs.conflict import ConflictDialog, field_label
@@ -54,10 +54,10 @@ STEP_TEXTS = {
 class SyncPageData:
     """Everything the page shows, read in one go in the background."""
 
-    status: client.SyncStatus
+    status: overview.SyncStatus
     timezone: str
     waiting: list[tuple[str, int]] = field(default_factory=list)
-    history: list[client.SyncRunRow] = field(default_factory=list)
+    history: list[overview.SyncRunRow] = field(default_factory=list)
     conflicts: list[conflicts.ConflictView] = field(default_factory=list)
     commanders: list[str] = field(default_factory=list)
     titles: dict[str, str] = field(default_factory=dict)  # conflict id -> what the record is called
@@ -76,8 +76,8 @@ def record_title(session: Session, record_type: str, record_id: str) -> str:
 
 
 def load_sync_page(engine: Engine, actor: Actor) -> SyncPageData:
-    status = client.sync_status(engine)
-    history = client.sync_history(engine, limit=20)
+    status = overview.sync_status(engine)
+    history = overview.sync_history(engine, limit=20)
     with db.read_session(engine) as session:
         rows = session.exec(
             select(OutboxEntry.record_type, func.count())
